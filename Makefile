@@ -1,0 +1,68 @@
+# rewind — build, test, demo.  `make` builds build/rewind; see README.md.
+CC      ?= cc
+PKGS    := libzstd libxxhash
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+WARN    := -Wall -Wextra -Werror -Wno-unused-parameter
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=gnu17 $(WARN) $(PKG_CFLAGS) -D_GNU_SOURCE -Isrc
+LDLIBS  += $(PKG_LIBS)
+BUILD   ?= build
+
+LAYERS  := util arch tracee engine syscalls trace record replay gdb cli
+SRCS    := $(foreach d,$(LAYERS),$(wildcard src/$(d)/*.c))
+OBJS    := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
+LIBSRCS := $(filter-out src/cli/%,$(SRCS))
+LIBOBJS := $(LIBSRCS:src/%.c=$(BUILD)/obj/%.o)
+
+.PHONY: all check asan asan-check fuzz demo deps clean bench
+all: $(BUILD)/rewind $(BUILD)/rewind-stub
+
+$(BUILD)/rewind: $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+# The replay stub: a tiny static program replay execs before rebuilding the
+# recorded address space.  No libc, linked far from where programs live.
+$(BUILD)/rewind-stub: src/stub/stub.S
+	@mkdir -p $(dir $@)
+	$(CC) -nostdlib -static -no-pie -Wl,-Ttext-segment=0x6ff000000000 -Wl,--build-id=none -o $@ $<
+
+-include $(OBJS:.o=.d)
+
+# Test programs and the suite.
+check: all
+	@$(MAKE) --no-print-directory -C tests progs
+	@REWIND=$(abspath $(BUILD)/rewind) tests/run.sh
+
+# rewind itself under AddressSanitizer + UndefinedBehaviorSanitizer.
+asan:
+	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+asan-check: asan
+	@$(MAKE) --no-print-directory -C tests progs
+	@REWIND=$(abspath build-asan/rewind) ASAN_OPTIONS=detect_leaks=0 tests/run.sh
+
+# Fuzz the trace reader (libFuzzer).  FUZZ_SECONDS bounds the run.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@mkdir -p build-fuzz
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu17 -D_GNU_SOURCE -Isrc $(PKG_CFLAGS) \
+	  -o build-fuzz/fuzz_trace tests/fuzz/fuzz_trace.c $(filter src/util/% src/trace/%,$(LIBSRCS)) $(PKG_LIBS)
+	@mkdir -p build-fuzz/corpus
+	build-fuzz/fuzz_trace -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 build-fuzz/corpus tests/fuzz/seeds
+
+deps:
+	@./scripts/install-deps.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@./scripts/demo.sh
+
+bench: all
+	@bench/run.sh
+
+clean:
+	rm -rf build build-asan build-fuzz

@@ -1,0 +1,88 @@
+/* syscalls — what rewind knows about each Linux x86-64 syscall, in one table
+ * (syscalls/table.c): name, argument types for printing, which user memory it
+ * reads (inputs worth keeping) and writes (outputs the recorder must save), and
+ * its class (which tells replay what must really execute).  Shared by the
+ * recorder, the replayer, `rewind dump` and `rewind trace`.
+ *
+ * Memory is reached through a callback so the same code works on a live tracee
+ * and on a recorded event. */
+#ifndef REWIND_SYSCALLS_H
+#define REWIND_SYSCALLS_H
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+#include "../util/util.h"
+
+/* Reads len bytes at addr of the (live or recorded) tracee; false if unreadable. */
+typedef bool (*mem_read_fn)(void *ctx, uint64_t addr, void *buf, size_t len);
+
+/* Argument kinds, for printing. */
+enum arg_kind {
+    A_NONE = 0, A_INT, A_UINT, A_HEX, A_PTR, A_FD, A_DIRFD, A_PATH, A_STR,
+    A_BUF_IN,     /* bytes the kernel reads; length is the next argument */
+    A_BUF_OUT,    /* bytes the kernel writes; length is the return value */
+    A_OPEN_FLAGS, A_MODE, A_PROT, A_MAP_FLAGS, A_SIGNAL, A_SIGHOW, A_CLOCK,
+    A_WHENCE, A_AT_FLAGS, A_IOCTL_REQ, A_FCNTL_CMD, A_SOCK_FAMILY, A_MADV,
+    A_ACCESS_MODE, A_PRCTL_OPT, A_ARCH_PRCTL_CODE, A_FUTEX_OP, A_CLONE_FLAGS,
+    A_STRUCT_OUT, /* pointer to a struct the kernel fills (printed as a pointer or {...}) */
+    A_STRUCT_IN,
+    A_KIND_MAX
+};
+
+/* Classes: what the syscall does beyond returning a value and writing memory.
+ * Replay executes classes MEM, SIGSTATE, TASKSTATE, PROCESS for real. */
+#define SC_MEM        0x0001u /* changes the address space: mmap munmap mprotect mremap brk madvise ... */
+#define SC_SIGSTATE   0x0002u /* signal dispositions, masks, alt stacks: rt_sigaction, rt_sigprocmask, sigaltstack, rt_sigreturn */
+#define SC_TASKSTATE  0x0004u /* per-thread kernel state: arch_prctl, set_tid_address, set_robust_list */
+#define SC_PROCESS    0x0008u /* clone, clone3, fork, vfork, execve, execveat, exit, exit_group */
+#define SC_REFUSE     0x0010u /* refused with ENOSYS at record time: rseq, io_uring_* */
+#define SC_NORETURN   0x0020u /* does not return on success: execve, exit, exit_group, rt_sigreturn */
+#define SC_SELFSIGNAL 0x0040u /* may send a signal to the caller: kill, tkill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo */
+#define SC_BLOCKING   0x0080u /* may block indefinitely (read, poll, futex wait, wait4, nanosleep, ...) */
+#define SC_FD_DUP     0x0100u /* creates a copy of an fd: dup, dup2, dup3 (fcntl F_DUPFD handled by caller) */
+#define SC_WRITE      0x0200u /* writes arg1..: write, writev, pwrite64, pwritev, pwritev2 (for echoing) */
+#define SC_CLOSE      0x0400u /* close, close_range */
+
+struct syscall_info {
+    const char *name;
+    uint8_t nargs;
+    uint8_t arg[6];   /* enum arg_kind */
+    uint32_t cls;     /* SC_* */
+};
+
+/* NULL for numbers the table does not know. */
+const struct syscall_info *syscall_lookup(long nr);
+const char *syscall_name(long nr);   /* "syscall_123" style for unknown numbers (static buffer) */
+long syscall_number(const char *name); /* -1 if unknown */
+
+struct mem_region {
+    uint64_t addr;
+    uint64_t len;
+};
+
+/* Memory a completed syscall wrote, as regions (possibly reading tracee memory,
+ * e.g. an iovec array).  Returns the number of regions (<= max; 0 when it wrote
+ * nothing or failed), or -1 when the table cannot tell (unknown syscall, unknown
+ * ioctl request): the caller must then find the written pages some other way. */
+int syscall_outputs(long nr, const uint64_t args[6], int64_t ret,
+                    mem_read_fn rd, void *ctx, struct mem_region *out, int max);
+
+/* Memory the syscall read that is worth keeping for display and divergence checks:
+ * NUL-terminated path/string arguments (including the NUL, capped at 4096 bytes)
+ * and the first 64 bytes of write buffers.  Called at syscall entry. */
+int syscall_inputs(long nr, const uint64_t args[6],
+                   mem_read_fn rd, void *ctx, struct mem_region *out, int max);
+
+/* Formats the syscall strace-style: `openat(AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3`,
+ * `read(3, "root:x:0:0"..., 4096) = 1234`, `open("nope", O_RDONLY) = -1 ENOENT (No such file or directory)`.
+ * Strings and buffers are read through rd; when unreadable the pointer is printed in hex.
+ * With have_ret false only the call is printed (for a syscall in progress, " <unfinished ...>"). */
+void syscall_format(struct buf *out, long nr, const uint64_t args[6], int64_t ret,
+                    bool have_ret, mem_read_fn rd, void *ctx);
+
+const char *signal_name(int sig);   /* "SIGSEGV"; "SIG123" style for unknown (static buffer) */
+const char *errno_name(int err);    /* "ENOENT"; NULL if unknown */
+/* Appends s as a C string literal with escapes, at most max bytes ("..." after). */
+void format_cstring(struct buf *out, const uint8_t *s, size_t len, size_t max);
+
+#endif
