@@ -89,6 +89,7 @@ long task_inject_syscall(struct task *t, long nr, uint64_t a0, uint64_t a1, uint
 /* A scratch page mapped in the tracee for injected syscalls' arguments
  * (mapped on first use at a high fixed address; remapped after exec). */
 uint64_t task_scratch(struct task *t);
-void task_forget_scratch(struct task *t); /* after exec: the old page is gone */
+/* After exec the address space is new: drops the cached /proc/PID/mem and scratch page. */
+void task_after_exec(struct task *t);
 
 #endif

@@ -1,0 +1,86 @@
+/* engine — the dispatch layer between the tracer core and the tools built on it.
+ *
+ * Every event of a traced thread (syscall entry and exit, signal, exec, exit) is
+ * offered to an ordered stack of engines.  The recorder is one engine; the live
+ * syscall printer, the replayer, and later fault injectors and probes are others.
+ *
+ * Order is that of a stack of layers, outermost first:
+ *   - syscall entry: engines 0, 1, 2, ... see it in order; each may rewrite the
+ *     arguments (task_set_regs) for the engines below it and the kernel;
+ *   - an engine that *emulates* the syscall (ctx_emulate) answers it itself: the
+ *     engines below it never see this syscall and the kernel does not run it;
+ *   - syscall exit: the engines that saw the entry see the exit in reverse order
+ *     (innermost first), each may rewrite the result (ctx_set_result) for the
+ *     engines above it and the program;
+ *   - signal, exec, exit: engines 0, 1, 2, ... in order; an engine may change or
+ *     suppress the signal (ctx->sig) and may return ENG_STOP so that the engines
+ *     after it do not see the event.
+ * Engines may do anything to the stopped task in their callbacks (read and write
+ * memory and registers, inject syscalls).  The core resumes the task afterwards. */
+#ifndef REWIND_ENGINE_H
+#define REWIND_ENGINE_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "../tracee/tracee.h"
+
+enum eng_verdict {
+    ENG_PASS = 0,   /* later engines see the event */
+    ENG_STOP,       /* later engines do not see it */
+};
+
+struct tracer;
+
+/* What an engine callback is looking at. */
+struct eng_ctx {
+    struct tracer *tracer;
+    struct task *task;
+    /* syscall events */
+    long nr;
+    uint64_t args[6];
+    int64_t ret;             /* at exit: the result as it stands */
+    bool emulated;           /* an engine answered the syscall itself */
+    /* signal events: the signal to deliver (0 = suppress) */
+    int sig;
+    /* exit events: wait status */
+    int status;
+};
+
+struct engine_ops {
+    const char *name;
+    enum eng_verdict (*syscall_entry)(void *self, struct eng_ctx *c);
+    void (*syscall_exit)(void *self, struct eng_ctx *c);
+    enum eng_verdict (*signal)(void *self, struct eng_ctx *c);
+    /* after an exec completed: the task is at the execve syscall-exit stop */
+    enum eng_verdict (*exec)(void *self, struct eng_ctx *c);
+    /* a thread is gone: c->status is its wait status */
+    void (*exit)(void *self, struct eng_ctx *c);
+};
+
+#define MAX_ENGINES 8
+#define MAX_TASKS 1024
+
+struct tracer {
+    struct engine_slot {
+        const struct engine_ops *ops;
+        void *self;
+    } engines[MAX_ENGINES];
+    int nengines;
+    struct task *tasks[MAX_TASKS];
+    int ntasks;
+    int leader_status;       /* wait status of the first task when it exited */
+    bool stop_requested;     /* an engine asked the core to stop (e.g. divergence) */
+};
+
+void tracer_init(struct tracer *tr);
+/* Pushes an engine below the ones already attached. */
+void tracer_attach(struct tracer *tr, const struct engine_ops *ops, void *self);
+void tracer_add_task(struct tracer *tr, struct task *t);
+/* Runs until every task has exited or stop_requested; returns the first task's wait status. */
+int tracer_run(struct tracer *tr);
+
+/* Inside a syscall_entry callback: answer the syscall with ret; the kernel skips it. */
+void ctx_emulate(struct eng_ctx *c, int64_t ret);
+/* Inside a syscall_exit callback: change the result the program (and outer engines) see. */
+void ctx_set_result(struct eng_ctx *c, int64_t ret);
+
+#endif
