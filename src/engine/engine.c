@@ -105,6 +105,10 @@ static void on_syscall_exit(struct tracer *tr, struct task *t, struct pending_sy
             ops->syscall_exit(tr->engines[i].self, &c);
     }
     r = task_regs(t);
+    if (c.regs_owned) {
+        p->tid = 0;
+        return;
+    }
     if ((int64_t)regs_ret(r) != c.ret || (p->emulated && (long)regs_sysno(r) != p->nr)) {
         regs_t nr = *r;
         regs_set_ret(&nr, (uint64_t)c.ret);

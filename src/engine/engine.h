@@ -43,6 +43,9 @@ struct eng_ctx {
     int sig;
     /* exit events: wait status */
     int status;
+    /* set by an engine that replaced the whole register state in a syscall_exit
+     * callback (a replayed state delta): the core then leaves registers alone */
+    bool regs_owned;
 };
 
 struct engine_ops {

@@ -26,6 +26,13 @@ enum arg_kind {
     A_ACCESS_MODE, A_PRCTL_OPT, A_ARCH_PRCTL_CODE, A_FUTEX_OP, A_CLONE_FLAGS,
     A_STRUCT_OUT, /* pointer to a struct the kernel fills (printed as a pointer or {...}) */
     A_STRUCT_IN,
+    A_LONG,       /* signed 64-bit (offsets, lengths that may be negative); A_INT is a C int */
+    A_OFLAGS,     /* O_CLOEXEC|O_NONBLOCK-style flags without an access mode (pipe2, dup3, eventfd2...) */
+    A_SOCK_TYPE,  /* SOCK_STREAM|SOCK_CLOEXEC */
+    A_MSG_FLAGS,  /* MSG_DONTWAIT|MSG_NOSIGNAL */
+    A_WAIT_OPTS,  /* WNOHANG|__WALL */
+    A_EPOLL_OP,   /* EPOLL_CTL_ADD */
+    A_RLIMIT,     /* RLIMIT_NOFILE */
     A_KIND_MAX
 };
 
@@ -52,8 +59,9 @@ struct syscall_info {
 
 /* NULL for numbers the table does not know. */
 const struct syscall_info *syscall_lookup(long nr);
-const char *syscall_name(long nr);   /* "syscall_123" style for unknown numbers (static buffer) */
+const char *syscall_name(long nr);   /* "syscall_123" style for unknown numbers (thread-local buffer) */
 long syscall_number(const char *name); /* -1 if unknown */
+long syscall_table_size(void);       /* numbers 0..size-1 may be known; for iterating the table */
 
 struct mem_region {
     uint64_t addr;
@@ -63,26 +71,54 @@ struct mem_region {
 /* Memory a completed syscall wrote, as regions (possibly reading tracee memory,
  * e.g. an iovec array).  Returns the number of regions (<= max; 0 when it wrote
  * nothing or failed), or -1 when the table cannot tell (unknown syscall, unknown
- * ioctl request): the caller must then find the written pages some other way. */
+ * ioctl request): the caller must then find the written pages some other way.
+ *
+ * Probe: called before the syscall runs with max == 0 (ret is ignored as far as
+ * coverage goes), it returns -1 exactly when the call with these arguments is
+ * not covered, and 0 otherwise.  That answer depends only on nr and args (and on
+ * tracee memory being readable, e.g. a msghdr).
+ *
+ * After the call, a covered syscall can still answer -1 in rare cases the caller
+ * must treat like an unknown syscall: ret is -EFAULT (the kernel may have written
+ * part of a buffer), tracee memory needed to find the regions (iovec array,
+ * msghdr) is unreadable, a length exceeds 1 GiB, or more than max regions are
+ * needed.
+ *
+ * Regions are exact or slightly larger than what the kernel wrote (bytes that
+ * the call left unchanged are harmless to save and restore): e.g. a sockaddr
+ * is saved up to the address's real size even when the caller's buffer was
+ * smaller.  A region the caller cannot read should be treated as -1.
+ * clone's CLONE_CHILD_SETTID store happens in the child and is not listed. */
 int syscall_outputs(long nr, const uint64_t args[6], int64_t ret,
                     mem_read_fn rd, void *ctx, struct mem_region *out, int max);
 
 /* Memory the syscall read that is worth keeping for display and divergence checks:
  * NUL-terminated path/string arguments (including the NUL, capped at 4096 bytes)
- * and the first 64 bytes of write buffers.  Called at syscall entry. */
+ * and the first 64 bytes of write buffers (write, pwrite64, sendto; for writev,
+ * pwritev, pwritev2 the iovec array (up to 8 entries) and 64 bytes of the first
+ * non-empty iovec).  Called at syscall entry; regions beyond max are dropped. */
 int syscall_inputs(long nr, const uint64_t args[6],
                    mem_read_fn rd, void *ctx, struct mem_region *out, int max);
 
 /* Formats the syscall strace-style: `openat(AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3`,
  * `read(3, "root:x:0:0"..., 4096) = 1234`, `open("nope", O_RDONLY) = -1 ENOENT (No such file or directory)`.
  * Strings and buffers are read through rd; when unreadable the pointer is printed in hex.
- * With have_ret false only the call is printed (for a syscall in progress, " <unfinished ...>"). */
+ * With have_ret false only the call is printed, up to and including ")": the
+ * caller appends " <unfinished ...>" or " = ?" as it sees fit.  With have_ret
+ * true, exit and exit_group print " = ?" whatever ret is.  Unknown numbers
+ * print as `syscall_0x1c8(0x1, 0x2, 0x3, 0x4, 0x5, 0x6)`.  No newline. */
 void syscall_format(struct buf *out, long nr, const uint64_t args[6], int64_t ret,
                     bool have_ret, mem_read_fn rd, void *ctx);
 
-const char *signal_name(int sig);   /* "SIGSEGV"; "SIG123" style for unknown (static buffer) */
+const char *signal_name(int sig);   /* "SIGSEGV", "SIGRTMIN", "SIGRT_3"; "SIG123" style for unknown (thread-local buffer) */
 const char *errno_name(int err);    /* "ENOENT"; NULL if unknown */
 /* Appends s as a C string literal with escapes, at most max bytes ("..." after). */
 void format_cstring(struct buf *out, const uint8_t *s, size_t len, size_t max);
+
+/* ioctl requests (syscalls/ioctl.c). */
+const char *ioctl_name(uint64_t req);     /* "TCGETS"; NULL if unknown */
+/* Bytes a successful ioctl writes at its third argument: 0 for none, -1 when
+ * the request is unknown (or what it writes depends on more than the request). */
+int ioctl_output_size(uint64_t req);
 
 #endif

@@ -45,15 +45,23 @@ struct trace_writer;
 /* Creates DIR (must not exist or be empty), mode 0700, writes the header. */
 struct trace_writer *trace_create(const char *dir, const struct trace_header *h,
                                   char *err, size_t errlen);
-/* Appends an event; assigns ev->seq.  Returns false on I/O error (err set). */
+/* Appends an event; assigns ev->seq.  Returns false on I/O error (err set; the
+ * writer is dead from then on), or when the event exceeds the format's limits
+ * (err set; nothing was written and the writer stays usable).  Flushes by
+ * itself when 64 KiB of events are buffered or 200 ms passed since the last flush. */
 bool trace_write_event(struct trace_writer *w, struct event *ev);
 /* Copies the file open as fd (or at path if fd < 0) into files/, keyed by content;
  * hard-links instead when the file is a system file on the same filesystem.
- * Writes the content id (TRACE_ID_LEN hex chars + NUL) to id. */
+ * Writes the content id (TRACE_ID_LEN hex chars + NUL) to id.  path may be NULL
+ * when fd >= 0 (then no hard link is tried).  On failure (not a regular file,
+ * unreadable...) returns false with trace_writer_error() set; the writer stays
+ * usable. */
 bool trace_add_file(struct trace_writer *w, int fd, const char *path, char id[TRACE_ID_LEN + 1]);
 /* Makes everything written so far durable as complete chunks. */
 bool trace_flush(struct trace_writer *w);
-/* Writes the end record, flushes and frees.  Returns false on error. */
+/* Writes the end record, flushes and frees.  Returns false on error; an error
+ * that happens here is reported with rw_warn() (the writer and its message are
+ * gone afterwards), one from an earlier call is not repeated. */
 bool trace_close(struct trace_writer *w);
 const char *trace_writer_error(struct trace_writer *w);
 uint64_t trace_writer_events(struct trace_writer *w);
@@ -63,7 +71,8 @@ uint64_t trace_writer_bytes(struct trace_writer *w); /* compressed bytes written
 struct trace_reader;
 struct trace_reader *trace_open(const char *dir, char *err, size_t errlen);
 const struct trace_header *trace_get_header(struct trace_reader *r);
-/* Reads the next event into *ev (caller event_free()s it).
+/* Reads the next event into *ev (caller event_free()s it).  *ev is overwritten
+ * without being freed first, and is left empty when no event is returned.
  * Returns 1: an event; 0: no more events (see trace_truncated); -1: corrupt (see trace_error). */
 int trace_read_event(struct trace_reader *r, struct event *ev);
 /* True when the stream ended without the end record: the recording was interrupted.

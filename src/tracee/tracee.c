@@ -35,6 +35,12 @@ static struct task *task_new(pid_t tid)
     return t;
 }
 
+void task_trap_tsc_in_child(void *unused)
+{
+    (void)unused;
+    prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0);
+}
+
 void task_free(struct task *t)
 {
     if (!t)
@@ -56,9 +62,8 @@ struct task *task_spawn(char *const argv[], char *const envp[],
         rw_fatal("fork: %s", strerror(errno));
     if (pid == 0) {
         close(errpipe[0]);
-        /* Determinism: fixed layout, trapped rdtsc. */
+        /* Determinism: a fixed address-space layout. */
         personality(ADDR_NO_RANDOMIZE);
-        prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0);
         if (setup_in_child)
             setup_in_child(arg);
         raise(SIGSTOP); /* wait for the tracer to seize us */

@@ -42,13 +42,15 @@ struct task {
 };
 
 /* Forks and execs argv[0] (searched in PATH) under PTRACE_SEIZE with our options,
- * with address-space randomization off and rdtsc trapping on.  The child stops
+ * with address-space randomization off.  The child stops
  * before exec; the task is returned stopped at the exec event (STOP_EXEC) or, if
  * exec failed, exited with status 127 (errno in *exec_errno).  stdio/env/cwd are inherited.
  * If setup_in_child is non-NULL it runs in the child just before exec. */
 struct task *task_spawn(char *const argv[], char *const envp[],
                         void (*setup_in_child)(void *), void *arg, int *exec_errno);
 void task_free(struct task *t);
+/* A setup_in_child for task_spawn: make rdtsc/rdtscp trap (SIGSEGV) so they can be recorded. */
+void task_trap_tsc_in_child(void *unused);
 
 /* Waits for any traced task (tid=-1) or one; fills *tid and *status.  false on ECHILD. */
 bool task_wait_any(pid_t *tid, int *status, bool nohang);

@@ -15,6 +15,12 @@
 /* Exit status for tool errors and replay divergences. */
 #define RW_EXIT_TOOL 125
 
+/* Kernel-internal errnos a tracer sees in syscall results (not in libc headers). */
+#define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
+#define ERESTARTNOHAND 514
+#define ERESTART_RESTARTBLOCK 516
+
 void rw_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void rw_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Verbosity for debugging rewind itself: REWIND_DEBUG=1 in the environment. */

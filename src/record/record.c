@@ -1,0 +1,518 @@
+/* record — the recorder engine and `rewind record` driver (see record.h). */
+#include "record.h"
+#include "exec_snapshot.h"
+#include "../engine/engine.h"
+#include "../syscalls/syscalls.h"
+#include "../trace/trace.h"
+#include "../tracee/memtrack.h"
+#include "../tracee/tracee.h"
+#include "../util/util.h"
+#include <asm/prctl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <x86intrin.h>
+#include <cpuid.h>
+
+#define MAX_TRACKED_FDS 4096
+enum fd_kind { FD_OTHER = 0, FD_STDOUT, FD_STDERR };
+
+struct recorder {
+    struct trace_writer *w;
+    struct memtrack *mt;          /* NULL when written-page tracking is unavailable */
+    char mt_error[256];
+    bool warned_untracked;
+    bool cpuid_faulting;
+    uint8_t fd_kind[MAX_TRACKED_FDS]; /* which fds still lead to the recording's stdout/stderr */
+    struct event cur;             /* the syscall between its entry and exit */
+    bool cur_open;
+    bool cur_unknown;             /* the table cannot tell what it writes */
+    /* The registers the thread resumed with after its last syscall: a signal
+     * stop with identical registers arrived before any user instruction ran. */
+    bool after_syscall;
+    regs_t after_syscall_regs;
+    uint64_t brk_cur;             /* program break as last seen (0: not yet) */
+    bool failed;
+};
+
+static void write_event(struct recorder *R, struct event *ev)
+{
+    if (R->failed)
+        return;
+    if (!trace_write_event(R->w, ev)) {
+        rw_warn("writing the trace failed: %s", trace_writer_error(R->w));
+        R->failed = true;
+    }
+}
+
+static void add_memory_patch(struct event *ev, struct task *t, uint64_t addr, uint64_t len)
+{
+    while (len > 0) {
+        uint32_t n = len > (1u << 24) ? (1u << 24) : (uint32_t)len;
+        uint8_t *data = xmalloc(n);
+        size_t got = task_read(t, addr, data, n);
+        if (got)
+            event_add_patch(ev, addr, data, (uint32_t)got);
+        free(data);
+        if (got < n)
+            break;
+        addr += n;
+        len -= n;
+    }
+}
+
+static void record_pages_written(struct recorder *R, struct task *t, struct event *ev)
+{
+    struct mem_region_pages *pages = NULL;
+    int n = R->mt ? memtrack_collect(R->mt, &pages) : -1;
+    for (int i = 0; i < n; i++)
+        add_memory_patch(ev, t, pages[i].start, pages[i].end - pages[i].start);
+    free(pages);
+}
+
+static void set_fd_kind(struct recorder *R, int64_t fd, enum fd_kind k)
+{
+    if (fd >= 0 && fd < MAX_TRACKED_FDS)
+        R->fd_kind[fd] = (uint8_t)k;
+}
+
+static enum fd_kind get_fd_kind(struct recorder *R, int64_t fd)
+{
+    return (fd >= 0 && fd < MAX_TRACKED_FDS) ? (enum fd_kind)R->fd_kind[fd] : FD_OTHER;
+}
+
+/* Keeps fd_kind in step with the program's fd table so replay knows which
+ * writes went to the user's terminal. */
+static void track_fds(struct recorder *R, struct task *t, const struct event *ev)
+{
+    const struct syscall_info *si = syscall_lookup(ev->nr);
+    int64_t ret = ev->ret;
+    if (ret < 0 || !si)
+        return;
+    if (si->cls & SC_FD_DUP) {
+        set_fd_kind(R, ev->nr == SYS_dup ? ret : (int64_t)ev->args[1], get_fd_kind(R, (int64_t)ev->args[0]));
+        return;
+    }
+    if (ev->nr == SYS_fcntl && (ev->args[1] == F_DUPFD || ev->args[1] == F_DUPFD_CLOEXEC)) {
+        set_fd_kind(R, ret, get_fd_kind(R, (int64_t)ev->args[0]));
+        return;
+    }
+    if (ev->nr == SYS_close) {
+        set_fd_kind(R, (int64_t)ev->args[0], FD_OTHER);
+        return;
+    }
+    if (ev->nr == SYS_close_range) {
+        for (uint64_t fd = ev->args[0]; fd <= ev->args[1] && fd < MAX_TRACKED_FDS; fd++)
+            R->fd_kind[fd] = FD_OTHER;
+        return;
+    }
+    if (ev->nr == SYS_pipe || ev->nr == SYS_pipe2 || ev->nr == SYS_socketpair) {
+        int fds[2];
+        uint64_t at = ev->nr == SYS_socketpair ? ev->args[3] : ev->args[0];
+        if (task_read(t, at, fds, sizeof fds) == sizeof fds) {
+            set_fd_kind(R, fds[0], FD_OTHER);
+            set_fd_kind(R, fds[1], FD_OTHER);
+        }
+        return;
+    }
+    /* any other call returning a small number may have created that fd */
+    switch (ev->nr) {
+    case SYS_open: case SYS_openat: case SYS_openat2: case SYS_creat: case SYS_socket:
+    case SYS_accept: case SYS_accept4: case SYS_epoll_create: case SYS_epoll_create1:
+    case SYS_eventfd: case SYS_eventfd2: case SYS_memfd_create: case SYS_signalfd:
+    case SYS_signalfd4: case SYS_timerfd_create: case SYS_inotify_init: case SYS_inotify_init1:
+    case SYS_pidfd_open: case SYS_userfaultfd: case SYS_fanotify_init: case SYS_perf_event_open:
+        set_fd_kind(R, ret, FD_OTHER);
+        break;
+    }
+}
+
+static enum eng_verdict rec_syscall_entry(void *self, struct eng_ctx *c)
+{
+    struct recorder *R = self;
+    struct task *t = c->task;
+    event_free(&R->cur);
+    struct event *ev = &R->cur;
+    ev->type = EV_SYSCALL;
+    ev->tid = t->tid;
+    ev->pid = t->tgid;
+    ev->nr = c->nr;
+    memcpy(ev->args, c->args, sizeof ev->args);
+    regs_t *r = task_regs(t);
+    ev->ip = regs_ip(r);
+    ev->sp = regs_sp(r);
+    R->cur_open = true;
+    R->cur_unknown = false;
+    R->after_syscall = false;
+
+    struct mem_region in[8];
+    int nin = syscall_inputs(c->nr, c->args, task_mem_read_cb, t, in, 8);
+    for (int i = 0; i < nin; i++) {
+        uint8_t *data = xmalloc(in[i].len);
+        size_t got = task_read(t, in[i].addr, data, in[i].len);
+        event_add_input(ev, in[i].addr, data, (uint32_t)got);
+        free(data);
+    }
+
+    const struct syscall_info *si = syscall_lookup(c->nr);
+    uint32_t cls = si ? si->cls : 0;
+    if (cls & SC_REFUSE) {
+        /* Kernel-written shared rings (rseq, io_uring) cannot be replayed:
+         * say ENOSYS so libc falls back to plain syscalls. */
+        ev->flags |= EVF_REFUSED;
+        ctx_emulate(c, -ENOSYS);
+        return ENG_STOP;
+    }
+    if (cls & (SC_MEM | SC_SIGSTATE | SC_TASKSTATE | SC_PROCESS))
+        ev->flags |= EVF_EXEC_REAL;
+    if (c->nr == SYS_exit || c->nr == SYS_exit_group) {
+        /* no exit stop follows: the event is complete now */
+        ev->flags |= EVF_NO_RETURN;
+        ev->ret = 0;
+        write_event(R, ev);
+        R->cur_open = false;
+        return ENG_PASS;
+    }
+    struct mem_region probe[1];
+    if (!si || syscall_outputs(c->nr, c->args, 0, task_mem_read_cb, t, probe, 0) < 0) {
+        /* Unknown to the table: whatever it writes, the page tracker will see.
+         * Forget what user code wrote so far so only the syscall's writes remain. */
+        R->cur_unknown = true;
+        record_pages_written(R, t, &(struct event){0});
+        if (!R->mt && !R->warned_untracked) {
+            rw_warn("%s is not in rewind's syscall table and written-page tracking is unavailable (%s):"
+                    " replay may diverge", syscall_name(c->nr), R->mt_error);
+            R->warned_untracked = true;
+        }
+    }
+    return ENG_PASS;
+}
+
+/* Copies the file behind a new mapping into the trace. */
+static void record_mapped_file(struct recorder *R, struct task *t, struct event *ev)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/fd/%d", t->tgid, (int)ev->args[4]);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        rw_warn("cannot read the file mapped at %#lx (%s): replay will fail there",
+                (unsigned long)ev->ret, strerror(errno));
+        return;
+    }
+    char target[4096] = "";
+    ssize_t n = readlink(path, target, sizeof target - 1);
+    if (n > 0)
+        target[n] = 0;
+    char id[TRACE_ID_LEN + 1];
+    if (trace_add_file(R->w, fd, target, id))
+        ev->file_id = xstrdup(id);
+    else
+        rw_warn("cannot copy %s into the trace: %s", target, trace_writer_error(R->w));
+    close(fd);
+}
+
+static void rec_syscall_exit(void *self, struct eng_ctx *c)
+{
+    struct recorder *R = self;
+    struct task *t = c->task;
+    struct event *ev = &R->cur;
+    if (!R->cur_open)
+        return;
+    R->cur_open = false;
+    ev->ret = c->ret;
+    if (ev->flags & EVF_REFUSED) {
+        /* nothing ran */
+    } else if (R->cur_unknown) {
+        ev->flags |= EVF_UNKNOWN;
+        record_pages_written(R, t, ev);
+    } else {
+        struct mem_region out[64];
+        int n = syscall_outputs(ev->nr, ev->args, ev->ret, task_mem_read_cb, t, out, 64);
+        for (int i = 0; i < n; i++)
+            add_memory_patch(ev, t, out[i].addr, out[i].len);
+    }
+    bool ok = ev->ret >= 0 || ev->ret < -4095;
+    if (ok && ev->nr == SYS_mmap && !(ev->args[3] & MAP_ANONYMOUS))
+        record_mapped_file(R, t, ev);
+    if (ok && R->mt) {
+        if (ev->nr == SYS_mmap)
+            memtrack_add_range(R->mt, (uint64_t)ev->ret, PAGE_UP(ev->args[1]));
+        else if (ev->nr == SYS_mremap)
+            memtrack_add_range(R->mt, (uint64_t)ev->ret, PAGE_UP(ev->args[2]));
+        else if (ev->nr == SYS_brk && R->brk_cur && (uint64_t)ev->ret > R->brk_cur)
+            memtrack_add_range(R->mt, PAGE_UP(R->brk_cur), PAGE_UP((uint64_t)ev->ret) - PAGE_UP(R->brk_cur));
+    }
+    if (ev->nr == SYS_brk)
+        R->brk_cur = (uint64_t)ev->ret;
+    const struct syscall_info *si = syscall_lookup(ev->nr);
+    if (ok && si && (si->cls & SC_WRITE)) {
+        enum fd_kind k = get_fd_kind(R, (int64_t)ev->args[0]);
+        if (k == FD_STDOUT)
+            ev->flags |= EVF_ECHO_STDOUT;
+        else if (k == FD_STDERR)
+            ev->flags |= EVF_ECHO_STDERR;
+    }
+    if (ev->ret == -ERESTARTSYS || ev->ret == -ERESTARTNOINTR || ev->ret == -ERESTARTNOHAND ||
+        ev->ret == -ERESTART_RESTARTBLOCK || ev->ret == -EINTR)
+        ev->flags |= EVF_INTERRUPTED;
+    track_fds(R, t, ev);
+    write_event(R, ev);
+
+    R->after_syscall = true;
+    R->after_syscall_regs = *task_regs(t);
+    regs_set_ret(&R->after_syscall_regs, (uint64_t)ev->ret);
+    regs_set_sysno(&R->after_syscall_regs, (uint64_t)ev->nr);
+}
+
+/* rdtsc/rdtscp trap as SIGSEGV (PR_TSC_SIGSEGV), cpuid as SIGSEGV when faulting is on. */
+static bool emulate_trapped_insn(struct recorder *R, struct task *t)
+{
+    uint8_t si[128];
+    if (!task_get_siginfo(t, si) || ((siginfo_t *)si)->si_code != SI_KERNEL)
+        return false;
+    regs_t r = *task_regs(t);
+    uint8_t insn[4];
+    int len;
+    if (task_read(t, regs_ip(&r), insn, sizeof insn) < 3)
+        return false;
+    enum arch_trapped_insn k = arch_decode_trapped(insn, 4, &len);
+    struct event ev = {.type = 0, .tid = t->tid, .pid = t->tgid};
+    if (k == INSN_RDTSC || k == INSN_RDTSCP) {
+        unsigned aux = 0;
+        uint64_t tsc = k == INSN_RDTSCP ? __rdtscp(&aux) : __rdtsc();
+        r.rax = (uint32_t)tsc;
+        r.rdx = tsc >> 32;
+        if (k == INSN_RDTSCP)
+            r.rcx = aux;
+        ev.type = EV_RDTSC;
+        ev.vals[0] = tsc;
+        ev.vals[1] = aux;
+        ev.flags = k == INSN_RDTSCP ? 1 : 0;
+    } else if (k == INSN_CPUID && R->cpuid_faulting) {
+        unsigned a, b, cc, d;
+        __cpuid_count((unsigned)r.rax, (unsigned)r.rcx, a, b, cc, d);
+        ev.type = EV_CPUID;
+        ev.args[0] = (uint32_t)r.rax;
+        ev.args[1] = (uint32_t)r.rcx;
+        if (ev.args[0] == 1)
+            cc &= ~(1u << 30);            /* RDRAND: nondeterministic, hide it */
+        if (ev.args[0] == 7 && ev.args[1] == 0)
+            b &= ~((1u << 18) | (1u << 4) | (1u << 11)); /* RDSEED, HLE, RTM */
+        r.rax = a, r.rbx = b, r.rcx = cc, r.rdx = d;
+        ev.vals[0] = a, ev.vals[1] = b, ev.vals[2] = cc, ev.vals[3] = d;
+    } else {
+        return false;
+    }
+    regs_set_ip(&r, regs_ip(&r) + (uint64_t)len);
+    task_set_regs(t, &r);
+    write_event(R, &ev);
+    R->after_syscall = false;
+    return true;
+}
+
+static bool is_fault_signal(int sig, const siginfo_t *si)
+{
+    return (sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGTRAP) &&
+           si->si_code > 0;
+}
+
+static enum eng_verdict rec_signal(void *self, struct eng_ctx *c)
+{
+    struct recorder *R = self;
+    struct task *t = c->task;
+    if (c->sig == SIGSEGV && emulate_trapped_insn(R, t)) {
+        c->sig = 0;
+        return ENG_STOP;
+    }
+    struct event ev = {.type = EV_SIGNAL, .tid = t->tid, .pid = t->tgid, .signo = c->sig};
+    uint8_t si[128];
+    task_get_siginfo(t, si);
+    blob_set(&ev.siginfo, si, sizeof si);
+    regs_t *r = task_regs(t);
+    blob_set(&ev.regs, r, sizeof *r);
+    ev.flags |= EVF_REGS;
+    ev.ip = regs_ip(r);
+    if (is_fault_signal(c->sig, (siginfo_t *)si)) {
+        ev.flags |= EVF_SIG_FAULT;
+    } else if (R->after_syscall && memcmp(r, &R->after_syscall_regs, sizeof *r) == 0) {
+        ev.flags |= EVF_SIG_INJECT;
+    } else {
+        /* Arrived at an arbitrary instruction: record the whole state so replay
+         * can jump straight to it (no instruction counter to find it with). */
+        ev.flags |= EVF_SIG_ASYNC;
+        uint32_t xlen;
+        uint8_t *x = task_get_xstate(t, &xlen);
+        if (x) {
+            blob_set(&ev.xstate, x, xlen);
+            ev.flags |= EVF_XSTATE;
+            free(x);
+        }
+        if (!R->mt)
+            rw_warn("signal %s arrived asynchronously and written-page tracking is unavailable (%s):"
+                    " replay may diverge", signal_name(c->sig), R->mt_error);
+        record_pages_written(R, t, &ev);
+    }
+    write_event(R, &ev);
+    event_free(&ev);
+    R->after_syscall = false;
+    return ENG_PASS;
+}
+
+static enum eng_verdict rec_exec(void *self, struct eng_ctx *c)
+{
+    struct recorder *R = self;
+    struct task *t = c->task;
+    if (R->cur_open) {
+        /* the execve that got us here: it does not return to the old image */
+        R->cur.ret = 0;
+        R->cur.flags |= EVF_NO_RETURN;
+        write_event(R, &R->cur);
+        R->cur_open = false;
+    }
+    struct event ev = {.type = EV_EXEC, .tid = t->tid, .pid = t->tgid};
+    char err[512];
+    if (!exec_snapshot(t, R->w, &ev, err, sizeof err))
+        rw_fatal("cannot record the new program image: %s", err);
+    write_event(R, &ev);
+    event_free(&ev);
+
+    if (R->cpuid_faulting)
+        task_inject_syscall(t, SYS_arch_prctl, ARCH_SET_CPUID, 0, 0, 0, 0, 0);
+    if (R->mt)
+        memtrack_free(R->mt);
+    R->mt = memtrack_attach(t, R->mt_error, sizeof R->mt_error);
+    if (!R->mt)
+        rw_dbg("written-page tracking unavailable: %s", R->mt_error);
+    R->after_syscall = false;
+    R->brk_cur = 0;
+    return ENG_PASS;
+}
+
+static void rec_exit(void *self, struct eng_ctx *c)
+{
+    struct recorder *R = self;
+    struct event ev = {.type = EV_EXIT, .tid = c->task->tid, .pid = c->task->tgid, .status = c->status};
+    write_event(R, &ev);
+}
+
+static const struct engine_ops recorder_ops = {
+    .name = "recorder",
+    .syscall_entry = rec_syscall_entry,
+    .syscall_exit = rec_syscall_exit,
+    .signal = rec_signal,
+    .exec = rec_exec,
+    .exit = rec_exit,
+};
+
+/* ---- the driver ---- */
+
+static char *default_trace_dir(const char *prog)
+{
+    const char *base = getenv("REWIND_DIR");
+    char *root;
+    if (base && *base) {
+        root = xstrdup(base);
+    } else {
+        const char *home = getenv("HOME");
+        root = xasprintf("%s/.local/share/rewind", home && *home ? home : "/tmp");
+    }
+    if (mkdir_p(root, 0700) < 0)
+        rw_fatal("cannot create %s: %s", root, strerror(errno));
+    const char *name = strrchr(prog, '/') ? strrchr(prog, '/') + 1 : prog;
+    char *dir = NULL;
+    for (int i = 0;; i++) {
+        free(dir);
+        dir = xasprintf("%s/%s-%d", root, name, i);
+        if (access(dir, F_OK) < 0)
+            break;
+    }
+    char *link = xasprintf("%s/latest", root);
+    char *target = xstrdup(strrchr(dir, '/') + 1);
+    unlink(link);
+    if (symlink(target, link) < 0)
+        rw_warn("cannot update %s: %s", link, strerror(errno));
+    free(link);
+    free(target);
+    free(root);
+    return dir;
+}
+
+static bool cpuid_faulting_works(void)
+{
+    /* Probe in a throwaway child: the setting is per thread and sticky. */
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(syscall(SYS_arch_prctl, ARCH_SET_CPUID, 0) == 0 ? 0 : 1);
+    int st;
+    return pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+extern char **environ;
+
+static int exit_code_of(int status)
+{
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    if (WIFSIGNALED(status))
+        return 128 + WTERMSIG(status);
+    return RW_EXIT_TOOL;
+}
+
+int record_main(const struct record_options *o)
+{
+    char *dir = o->out_dir ? xstrdup(o->out_dir) : default_trace_dir(o->argv[0]);
+    struct trace_header h = {.version = TRACE_FORMAT_VERSION};
+    record_fill_header(&h, o->argv, environ);
+    struct recorder *R = xcalloc(1, sizeof *R);
+    R->cpuid_faulting = cpuid_faulting_works();
+    h.cpuid_faulting = R->cpuid_faulting;
+    R->fd_kind[1] = FD_STDOUT;
+    R->fd_kind[2] = FD_STDERR;
+
+    int exec_errno;
+    struct task *t = task_spawn(o->argv, environ, task_trap_tsc_in_child, NULL, &exec_errno);
+    if (t->stop == STOP_EXITED) {
+        task_free(t);
+        int code = exec_errno == ENOENT ? 127 : 126;
+        rw_warn("cannot run %s: %s", o->argv[0], strerror(exec_errno ? exec_errno : ENOEXEC));
+        free(R);
+        trace_header_free(&h);
+        free(dir);
+        return code;
+    }
+    char err[512];
+    R->w = trace_create(dir, &h, err, sizeof err);
+    trace_header_free(&h);
+    if (!R->w) {
+        kill(t->tid, SIGKILL);
+        rw_fatal("%s", err);
+    }
+    struct tracer tr;
+    tracer_init(&tr);
+    tracer_attach(&tr, &recorder_ops, R);
+    tracer_add_task(&tr, t);
+    int status = tracer_run(&tr);
+    bool ok = !R->failed;
+    if (!trace_close(R->w)) {
+        ok = false;
+    }
+    if (R->mt)
+        memtrack_free(R->mt);
+    event_free(&R->cur);
+    free(R);
+    if (!ok)
+        rw_warn("the trace in %s is incomplete", dir);
+    else
+        rw_dbg("trace written to %s", dir);
+    free(dir);
+    return exit_code_of(status);
+}

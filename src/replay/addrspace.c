@@ -1,0 +1,126 @@
+/* addrspace — see addrspace.h. */
+#include "addrspace.h"
+#include "../tracee/maps.h"
+#include "../util/util.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+
+#define STUB_BASE 0x6ff000000000ul
+
+long addrspace_open_file(struct task *t, struct trace_reader *r, const char *id)
+{
+    char *path = trace_file_path(r, id);
+    if (!path)
+        return -EINVAL;
+    size_t len = strlen(path) + 1;
+    uint64_t scratch = task_scratch(t);
+    long fd = -ENAMETOOLONG;
+    if (len <= PAGE_SIZE_ && task_write(t, scratch, path, len) == len)
+        fd = task_inject_syscall(t, SYS_openat, (uint64_t)AT_FDCWD, scratch, O_RDONLY | O_CLOEXEC, 0, 0, 0);
+    free(path);
+    return fd;
+}
+
+static bool map_one(struct task *t, struct trace_reader *r, const struct mapping *m, char *err, size_t errlen)
+{
+    long fd = -1;
+    int flags = MAP_FIXED | ((m->flags & MAP_SHARED) && !m->file_id ? MAP_SHARED : MAP_PRIVATE);
+    if (m->file_id) {
+        fd = addrspace_open_file(t, r, m->file_id);
+        if (fd < 0) {
+            snprintf(err, errlen, "cannot open the trace's copy of %s: %s", m->name ? m->name : m->file_id,
+                     strerror((int)-fd));
+            return false;
+        }
+    } else {
+        flags |= MAP_ANONYMOUS;
+    }
+    long got = task_inject_syscall(t, SYS_mmap, m->start, m->end - m->start, m->prot, (uint64_t)flags,
+                                   (uint64_t)fd, m->offset);
+    if (fd >= 0)
+        task_inject_syscall(t, SYS_close, (uint64_t)fd, 0, 0, 0, 0, 0);
+    if ((uint64_t)got != m->start) {
+        snprintf(err, errlen, "cannot map %s at %#lx: %s", m->name ? m->name : "memory",
+                 (unsigned long)m->start, got < 0 ? strerror((int)-got) : "wrong address");
+        return false;
+    }
+    return true;
+}
+
+/* The stub's stack and the recorded one share their top (no randomization);
+ * grow ours down to the recorded size with a kernel write below it. */
+static bool fit_stack(struct task *t, const struct mapping *m, const struct vma *v, int nv,
+                      char *err, size_t errlen)
+{
+    for (int i = 0; i < nv; i++) {
+        if (strcmp(v[i].path, "[stack]"))
+            continue;
+        if (v[i].end != m->end) {
+            snprintf(err, errlen, "the stack top differs from the recording (%#lx here, %#lx recorded)",
+                     (unsigned long)v[i].end, (unsigned long)m->end);
+            return false;
+        }
+        if (m->start < v[i].start) {
+            task_inject_syscall(t, SYS_clock_gettime, CLOCK_MONOTONIC, m->start, 0, 0, 0, 0);
+            static const uint8_t zero[16];
+            task_write(t, m->start, zero, sizeof zero);
+        }
+        return true;
+    }
+    snprintf(err, errlen, "the replay stub has no stack");
+    return false;
+}
+
+bool addrspace_rebuild(struct task *t, struct trace_reader *r, const struct event *ev, char *err, size_t errlen)
+{
+    struct vma *v;
+    int nv = maps_read(t->tid, &v);
+    if (nv < 0) {
+        snprintf(err, errlen, "cannot read the replay process's memory map");
+        return false;
+    }
+    bool ok = true;
+    for (uint32_t i = 0; ok && i < ev->nmaps; i++) {
+        const struct mapping *m = &ev->maps[i];
+        if (m->start < STUB_BASE + 0x1000000 && m->end > STUB_BASE) {
+            snprintf(err, errlen, "the recording uses the address range of the replay stub (%#lx)",
+                     (unsigned long)m->start);
+            ok = false;
+        } else if (m->name && !strcmp(m->name, "[stack]")) {
+            ok = fit_stack(t, m, v, nv, err, errlen);
+        } else {
+            ok = map_one(t, r, m, err, errlen);
+        }
+    }
+    for (uint32_t i = 0; ok && i < ev->npatches; i++) {
+        const struct mem_patch *p = &ev->patches[i];
+        if (task_write(t, p->addr, p->data, p->len) != p->len) {
+            snprintf(err, errlen, "cannot restore memory at %#lx", (unsigned long)p->addr);
+            ok = false;
+        }
+    }
+    /* Last injection: the stub unmaps its own code; the syscall still returns to
+     * the tracer, which then loads the recorded registers. */
+    for (int i = 0; ok && i < nv; i++)
+        if (v[i].start >= STUB_BASE && v[i].start < STUB_BASE + 0x1000000)
+            task_inject_syscall(t, SYS_munmap, v[i].start, v[i].end - v[i].start, 0, 0, 0, 0);
+    free(v);
+    if (!ok)
+        return false;
+    if (ev->regs.len != sizeof(regs_t)) {
+        snprintf(err, errlen, "exec event without registers");
+        return false;
+    }
+    regs_t regs;
+    memcpy(&regs, ev->regs.data, sizeof regs);
+    task_set_regs(t, &regs);
+    if (ev->xstate.len)
+        task_set_xstate(t, ev->xstate.data, ev->xstate.len);
+    return true;
+}

@@ -1,0 +1,18 @@
+/* addrspace — rebuilding a recorded address space inside the replay stub
+ * (see EV_EXEC in trace/event.h and record/exec_snapshot.h). */
+#ifndef REWIND_ADDRSPACE_H
+#define REWIND_ADDRSPACE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "../trace/trace.h"
+#include "../tracee/tracee.h"
+
+/* t runs the replay stub and is stopped at its execve exit.  Maps everything
+ * ev describes, writes its memory, unmaps the stub and loads the registers. */
+bool addrspace_rebuild(struct task *t, struct trace_reader *r, const struct event *ev,
+                       char *err, size_t errlen);
+
+/* Opens the trace's copy of file id inside the tracee; returns the tracee's fd or -errno. */
+long addrspace_open_file(struct task *t, struct trace_reader *r, const char *id);
+
+#endif
