@@ -42,6 +42,22 @@ static const char trace_usage[] =
     "  -o, --output FILE  write the trace to FILE\n"
     "  -h, --help         show this help\n";
 
+static void swallow(int sig) { (void)sig; }
+
+/* Like a shell: the terminal's Ctrl-C and Ctrl-\ are for the program, not for us.
+ * A handler rather than SIG_IGN, because handlers are reset by exec while ignored
+ * signals would stay ignored in the program; already-ignored ones stay ignored. */
+static void leave_terminal_signals_to_program(void)
+{
+    int sigs[] = {SIGINT, SIGQUIT};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+        struct sigaction old, sa = {.sa_handler = swallow};
+        sigemptyset(&sa.sa_mask);
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(sigs[i], &sa, NULL);
+    }
+}
+
 /* Parses "[-o X] [-q] [--] REST" style options; returns the index of REST. */
 static int parse(int argc, char **argv, const char *usage, const char **out, bool *quiet, bool program)
 {
@@ -79,9 +95,7 @@ int cmd_record(int argc, char **argv)
         return 2;
     }
     struct record_options o = {.out_dir = out, .argv = argv + i};
-    /* Like a shell: the terminal's Ctrl-C is for the program, not for us. */
-    signal(SIGINT, SIG_IGN);
-    signal(SIGQUIT, SIG_IGN);
+    leave_terminal_signals_to_program();
     return record_main(&o);
 }
 
@@ -112,8 +126,7 @@ int cmd_trace(int argc, char **argv)
     FILE *f = stderr;
     if (out && !(f = fopen(out, "w")))
         rw_fatal("cannot write %s: %s", out, strerror(errno));
-    signal(SIGINT, SIG_IGN);
-    signal(SIGQUIT, SIG_IGN);
+    leave_terminal_signals_to_program();
     extern char **environ;
     int exec_errno;
     struct task *t = task_spawn(argv + i, environ, NULL, NULL, &exec_errno);

@@ -56,6 +56,23 @@ static bool is_kernel_special(const char *name)
            !strncmp(name, "[vvar_", 6);
 }
 
+/* Ignored and blocked signals survive exec: replay must start with the same. */
+static void signal_state(pid_t tid, uint64_t *ignored, uint64_t *blocked)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/status", tid);
+    char *text = read_file(path, NULL);
+    *ignored = *blocked = 0;
+    if (!text)
+        return;
+    char *p;
+    if ((p = strstr(text, "\nSigIgn:")))
+        *ignored = strtoull(p + 8, NULL, 16);
+    if ((p = strstr(text, "\nSigBlk:")))
+        *blocked = strtoull(p + 8, NULL, 16);
+    free(text);
+}
+
 bool exec_snapshot(struct task *t, struct trace_writer *w, struct event *ev, char *err, size_t errlen)
 {
     regs_t r = *task_regs(t);
@@ -109,6 +126,7 @@ bool exec_snapshot(struct task *t, struct trace_writer *w, struct event *ev, cha
     }
     free(v);
 
+    signal_state(t->tid, &ev->vals[0], &ev->vals[1]);
     blob_set(&ev->regs, &r, sizeof r);
     ev->flags |= EVF_REGS;
     uint32_t xlen;

@@ -4,6 +4,7 @@
 #include "../util/util.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,23 @@ static bool fit_stack(struct task *t, const struct mapping *m, const struct vma 
     return false;
 }
 
+/* Ignored and blocked signals are inherited across exec: give the replay the
+ * recorded ones, whatever the replaying shell left us. */
+static void restore_signal_state(struct task *t, uint64_t ignored, uint64_t blocked)
+{
+    uint64_t s = task_scratch(t);
+    struct { uint64_t handler, flags, restorer, mask; } act = {0};
+    for (int sig = 1; sig <= 64; sig++) {
+        if (sig == SIGKILL || sig == SIGSTOP)
+            continue;
+        act.handler = (ignored >> (sig - 1)) & 1 ? (uint64_t)SIG_IGN : (uint64_t)SIG_DFL;
+        task_write(t, s, &act, sizeof act);
+        task_inject_syscall(t, SYS_rt_sigaction, (uint64_t)sig, s, 0, 8, 0, 0);
+    }
+    task_write(t, s, &blocked, sizeof blocked);
+    task_inject_syscall(t, SYS_rt_sigprocmask, SIG_SETMASK, s, 0, 8, 0, 0);
+}
+
 bool addrspace_rebuild(struct task *t, struct trace_reader *r, const struct event *ev, char *err, size_t errlen)
 {
     struct vma *v;
@@ -105,6 +123,8 @@ bool addrspace_rebuild(struct task *t, struct trace_reader *r, const struct even
             ok = false;
         }
     }
+    if (ok)
+        restore_signal_state(t, ev->vals[0], ev->vals[1]);
     /* Last injection: the stub unmaps its own code; the syscall still returns to
      * the tracer, which then loads the recorded registers. */
     for (int i = 0; ok && i < nv; i++)

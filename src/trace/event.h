@@ -76,7 +76,8 @@ struct event {
     int32_t  signo;
     struct blob siginfo;
 
-    /* EV_RDTSC / EV_CPUID results */
+    /* EV_RDTSC / EV_CPUID results; EV_EXEC: vals[0] = ignored signals, vals[1] = blocked
+     * signals (bit N-1 for signal N), which survive exec */
     uint64_t vals[4];
 
     /* EV_EXIT: wait status (WIFEXITED/WIFSIGNALED form) */
