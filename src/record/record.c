@@ -10,6 +10,7 @@
 #include <asm/prctl.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -475,11 +476,12 @@ int record_main(const struct record_options *o)
     struct recorder *R = xcalloc(1, sizeof *R);
     R->cpuid_faulting = cpuid_faulting_works();
     h.cpuid_faulting = R->cpuid_faulting;
+    h.bound_cpu = sched_getcpu() >= 0 ? sched_getcpu() : 0;
     R->fd_kind[1] = FD_STDOUT;
     R->fd_kind[2] = FD_STDERR;
 
     int exec_errno;
-    struct task *t = task_spawn(o->argv, environ, task_trap_tsc_in_child, NULL, &exec_errno);
+    struct task *t = task_spawn(o->argv, environ, task_setup_deterministic, &h.bound_cpu, &exec_errno);
     if (t->stop == STOP_EXITED) {
         task_free(t);
         int code = exec_errno == ENOENT ? 127 : 126;

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,7 @@ struct replayer {
     bool incomplete;         /* the recording was interrupted and replay reached its end */
     int recorded_status;
     bool exited;
+    bool signal_sent_early;  /* the next event's signal was sent at the syscall's entry */
 };
 
 static struct tracer *g_tracer;
@@ -284,6 +286,13 @@ static enum eng_verdict rp_syscall_entry(void *self, struct eng_ctx *c)
         ctx_emulate(c, cur->ret);
         return ENG_STOP;
     }
+    /* A real call that was interrupted (rt_sigsuspend): make the signal pending
+     * before it starts, so it returns the way it did instead of waiting. */
+    if ((cur->flags & EVF_INTERRUPTED) && R->have_next && R->next.type == EV_SIGNAL &&
+        (R->next.flags & EVF_SIG_INJECT)) {
+        syscall(SYS_tgkill, t->tgid, t->tid, R->next.signo);
+        R->signal_sent_early = true;
+    }
     if (cur->nr == SYS_mmap && !prepare_mmap(R, t, cur))
         return ENG_STOP;
     if (cur->nr == SYS_mremap && (uint64_t)cur->ret != cur->args[0]) {
@@ -300,6 +309,10 @@ static enum eng_verdict rp_syscall_entry(void *self, struct eng_ctx *c)
 /* After an event, bring about a signal the recording saw next at this point. */
 static void deliver_pending_signal(struct replayer *R, struct task *t, struct eng_ctx *c)
 {
+    if (R->signal_sent_early) {
+        R->signal_sent_early = false;
+        return;
+    }
     if (!R->have_next || R->next.type != EV_SIGNAL)
         return;
     const struct event *ev = &R->next;
@@ -513,7 +526,13 @@ int replay_main(const struct replay_options *o)
     char *argv[] = {R->stub_path, NULL};
     char *envp[] = {NULL};
     int exec_errno;
-    struct task *t = task_spawn(argv, envp, task_trap_tsc_in_child, NULL, &exec_errno);
+    int cpu = R->h->bound_cpu;
+    cpu_set_t allowed;
+    if (sched_getaffinity(0, sizeof allowed, &allowed) == 0 && !CPU_ISSET(cpu, &allowed)) {
+        rw_warn("the recording ran on CPU %d, which this machine does not have: cpuid may differ", cpu);
+        cpu = sched_getcpu() >= 0 ? sched_getcpu() : 0;
+    }
+    struct task *t = task_spawn(argv, envp, task_setup_deterministic, &cpu, &exec_errno);
     if (t->stop != STOP_EXEC)
         rw_fatal("cannot start the replay stub %s: %s", R->stub_path, strerror(exec_errno));
     tracer_attach(&tr, &replayer_ops, R);

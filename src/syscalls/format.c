@@ -781,6 +781,9 @@ static void put_ret(struct fmt *f)
     case __NR_mmap: case __NR_mremap: case __NR_brk: case __NR_shmat:
         printf_(b, " = %#llx", (unsigned long long)ret);
         return;
+    case __NR_umask:
+        printf_(b, " = %#03llo", (unsigned long long)ret);
+        return;
     case __NR_fcntl:
         if ((int)f->a[1] == 3) {  /* F_GETFL */
             printf_(b, " = %#llx (flags ", (unsigned long long)ret);

@@ -309,12 +309,15 @@ static bool outputs_on_error(struct outs *o, long nr, const uint64_t a[6], int64
     case __NR_sendfile:   /* the offset is stored back whatever happened */
         add(o, a[2], 8);
         return true;
-    case __NR_splice:
-        add(o, a[1], 8);
-        add(o, a[3], 8);
+    case __NR_splice:     /* older kernels store the offsets on failure too */
+        if (ret != -EBADF && ret != -ESPIPE && ret != -EINVAL) {
+            add(o, a[1], 8);
+            add(o, a[3], 8);
+        }
         return true;
     case __NR_getsockopt: /* some options store the needed length with ERANGE */
-        add(o, a[4], 4);
+        if (ret == -ERANGE)
+            add(o, a[4], 4);
         return true;
     case __NR_sched_setattr:  /* E2BIG stores the supported size in attr->size */
         if (ret == -E2BIG)

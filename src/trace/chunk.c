@@ -115,6 +115,25 @@ static ssize_t pread_full(int fd, void *p, size_t n, uint64_t off)
     return (ssize_t)got;
 }
 
+/* True when the file holds only zero bytes from the current chunk on.  After a
+ * machine crash a file can end in zeros: its size reached the disk, its last
+ * data did not.  That is an interrupted stream, not damage. */
+static bool rest_is_zero(struct chunk_in *s)
+{
+    uint8_t b[4096];
+    for (uint64_t off = s->pos; off < s->size;) {
+        size_t want = s->size - off < sizeof b ? (size_t)(s->size - off) : sizeof b;
+        ssize_t n = pread_full(s->fd, b, want, off);
+        if (n <= 0)
+            return n == 0;
+        for (ssize_t i = 0; i < n; i++)
+            if (b[i])
+                return false;
+        off += (uint64_t)n;
+    }
+    return true;
+}
+
 #define FAIL(...) do { \
         int _n = snprintf(err, errlen, "%s chunk %llu: ", s->name, (unsigned long long)s->seq); \
         if (_n >= 0 && (size_t)_n < errlen) \
@@ -148,7 +167,10 @@ enum chunk_status chunk_next(struct chunk_in *s, ZSTD_DCtx *dctx, char *err, siz
     uint32_t raw_len = get32(h + 16), comp_len = get32(h + 20);
 
     /* A complete header is never damaged by an interrupted writer, so
-     * everything wrong with it is corruption, even in the last chunk. */
+     * everything wrong with it is corruption, even in the last chunk; only a
+     * zero-filled tail left by a machine crash still counts as truncation. */
+    if (magic == 0 && rest_is_zero(s))
+        return CHUNK_PARTIAL;
     if (!chunk_skip_checksums && get64(h + 24) != XXH3_64bits(h, 24))
         FAIL("header checksum mismatch");
     if (magic != CHUNK_MAGIC)

@@ -47,7 +47,7 @@ static void put_line(struct buf *b, const char *key, const char *val)
 
 void header_format(struct buf *b, const struct trace_header *h)
 {
-    char line[64];
+    char line[160];   /* room for the numeric lines at their widest */
     int n = snprintf(line, sizeof line, "%s%d\n", magic, TRACE_FORMAT_VERSION);
     buf_put(b, line, (size_t)n);
     put_line(b, "exe", h->exe);
@@ -55,8 +55,8 @@ void header_format(struct buf *b, const struct trace_header *h)
     put_line(b, "kernel", h->kernel);
     put_line(b, "cpu", h->cpu);
     put_line(b, "hostname", h->hostname);
-    n = snprintf(line, sizeof line, "start-time-ns %llu\ncpuid-faulting %d\n",
-                 (unsigned long long)h->start_time_ns, h->cpuid_faulting ? 1 : 0);
+    n = snprintf(line, sizeof line, "start-time-ns %llu\ncpuid-faulting %d\nbound-cpu %d\n",
+                 (unsigned long long)h->start_time_ns, h->cpuid_faulting ? 1 : 0, h->bound_cpu);
     buf_put(b, line, (size_t)n);
     for (int i = 0; i < h->argc; i++)
         put_line(b, "arg", h->argv[i]);
@@ -246,6 +246,14 @@ bool header_parse(const char *text, size_t len, const char *dir,
             val = NULL;
             if (!ok)
                 BAD("bad cpuid-faulting");
+        } else if (KEY("bound-cpu")) {
+            uint64_t cpu = 0;
+            bool ok = parse_u64(val, &cpu) && cpu < (1u << 20);
+            h->bound_cpu = (int)cpu;
+            free(val);
+            val = NULL;
+            if (!ok)
+                BAD("bad bound-cpu");
         } else {
             free(val);   /* a field this version does not know: harmless */
         }

@@ -37,6 +37,7 @@ struct trace_header {
     char *hostname;
     uint64_t start_time_ns;/* CLOCK_REALTIME at start */
     bool cpuid_faulting;   /* cpuid was trapped and recorded */
+    int bound_cpu;         /* the CPU the recording ran on (cpuid answers, e.g. APIC ids, depend on it) */
 };
 void trace_header_free(struct trace_header *h);
 

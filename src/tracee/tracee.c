@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,10 +36,13 @@ static struct task *task_new(pid_t tid)
     return t;
 }
 
-void task_trap_tsc_in_child(void *unused)
+void task_setup_deterministic(void *cpu)
 {
-    (void)unused;
     prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0);
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(*(int *)cpu, &set);
+    sched_setaffinity(0, sizeof set, &set);
 }
 
 void task_free(struct task *t)

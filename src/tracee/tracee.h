@@ -49,8 +49,10 @@ struct task {
 struct task *task_spawn(char *const argv[], char *const envp[],
                         void (*setup_in_child)(void *), void *arg, int *exec_errno);
 void task_free(struct task *t);
-/* A setup_in_child for task_spawn: make rdtsc/rdtscp trap (SIGSEGV) so they can be recorded. */
-void task_trap_tsc_in_child(void *unused);
+/* A setup_in_child for task_spawn (arg: int *cpu): make rdtsc/rdtscp trap (SIGSEGV)
+ * so they can be recorded, and bind the program to one CPU, so what cpuid says
+ * about "this CPU" (APIC ids) is the same at record and replay. */
+void task_setup_deterministic(void *cpu);
 
 /* Waits for any traced task (tid=-1) or one; fills *tid and *status.  false on ECHILD. */
 bool task_wait_any(pid_t *tid, int *status, bool nohang);
