@@ -236,10 +236,20 @@ static void rec_syscall_exit(void *self, struct eng_ctx *c)
         ev->flags |= EVF_UNKNOWN;
         record_pages_written(R, t, ev);
     } else {
-        struct mem_region out[64];
-        int n = syscall_outputs(ev->nr, ev->args, ev->ret, task_mem_read_cb, t, out, 64);
+        /* enough for the largest iovec array the kernel accepts (UIO_MAXIOV) */
+        enum { MAX_OUT = 1100 };
+        struct mem_region *out = xmalloc(sizeof *out * MAX_OUT);
+        int n = syscall_outputs(ev->nr, ev->args, ev->ret, task_mem_read_cb, t, out, MAX_OUT);
         for (int i = 0; i < n; i++)
             add_memory_patch(ev, t, out[i].addr, out[i].len);
+        free(out);
+        if (n < 0) {
+            /* The table knows the call but not this outcome (an EFAULT, an
+             * unreadable iovec): every page written since the last look is a
+             * superset of what it wrote, so take those. */
+            ev->flags |= EVF_UNKNOWN;
+            record_pages_written(R, t, ev);
+        }
     }
     bool ok = ev->ret >= 0 || ev->ret < -4095;
     if (ok && ev->nr == SYS_mmap && !(ev->args[3] & MAP_ANONYMOUS))

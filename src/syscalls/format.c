@@ -254,11 +254,12 @@ static void put_enum(struct buf *b, const struct named *t, size_t n, uint64_t v)
 }
 
 /* A flag set: A|B|C, leftover bits in hex, zero (or "0") when nothing is set.
- * first says whether something was printed before (then "|" goes first). */
+ * printed says whether a part of the value (an access mode, a type) is
+ * already out: then the flags follow it with "|" and zero is not needed. */
 static void put_flags_after(struct buf *b, const struct named *t, size_t n, uint64_t v,
-                            const char *zero, bool first)
+                            const char *zero, bool printed)
 {
-    bool any = !first;
+    bool any = printed;
     for (size_t i = 0; i < n; i++) {
         if (t[i].val && (v & t[i].val) == t[i].val) {
             if (any)
@@ -280,7 +281,7 @@ static void put_flags_after(struct buf *b, const struct named *t, size_t n, uint
 
 static void put_flags(struct buf *b, const struct named *t, size_t n, uint64_t v, const char *zero)
 {
-    put_flags_after(b, t, n, v, zero, true);
+    put_flags_after(b, t, n, v, zero, false);
 }
 
 #define ENUM(b, t, v) put_enum(b, t, COUNT(t), v)
@@ -456,7 +457,7 @@ static bool put_stat(struct fmt *f, uint64_t addr)
     puts_(f->b, "{st_mode=");
     const char *type = lookup(file_types, COUNT(file_types), mode & 0170000);
     puts_(f->b, type ? type : "0");
-    put_flags_after(f->b, mode_bits, COUNT(mode_bits), mode & 07000, NULL, false);
+    put_flags_after(f->b, mode_bits, COUNT(mode_bits), mode & 07000, NULL, true);
     printf_(f->b, "|%#03o, ", mode & 0777);
     if ((mode & 0170000) == 020000 || (mode & 0170000) == 060000) {
         unsigned major = (unsigned)(((rdev >> 8) & 0xfff) | ((rdev >> 32) & ~0xfffu));
@@ -614,7 +615,7 @@ static bool put_struct(struct fmt *f, int i)
 static void put_open_flags(struct buf *b, uint64_t v)
 {
     puts_(b, lookup(accmodes, COUNT(accmodes), v & 3));
-    put_flags_after(b, open_flags, COUNT(open_flags), v & ~3ull, NULL, false);
+    put_flags_after(b, open_flags, COUNT(open_flags), v & ~3ull, NULL, true);
 }
 
 static void put_arg(struct fmt *f, int i, int kind)
@@ -659,7 +660,7 @@ static void put_arg(struct fmt *f, int i, int kind)
         const char *type = lookup(map_types, COUNT(map_types), v & 0xf);
         if (type)
             puts_(b, type);
-        put_flags_after(b, map_flags, COUNT(map_flags), type ? v & ~0xfull : v, NULL, !type);
+        put_flags_after(b, map_flags, COUNT(map_flags), type ? v & ~0xfull : v, NULL, type != NULL);
         break;
     }
     case A_SIGNAL:
@@ -691,7 +692,7 @@ static void put_arg(struct fmt *f, int i, int kind)
         const char *type = lookup(sock_types, COUNT(sock_types), v & 0xf);
         if (type)
             puts_(b, type);
-        put_flags_after(b, sock_flags, COUNT(sock_flags), type ? v & ~0xfull : v, NULL, !type);
+        put_flags_after(b, sock_flags, COUNT(sock_flags), type ? v & ~0xfull : v, NULL, type != NULL);
         break;
     }
     case A_MSG_FLAGS:    FLAGS(b, msg_flags, v, "0"); break;

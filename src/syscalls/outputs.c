@@ -642,6 +642,7 @@ static bool outputs(struct outs *o, long nr, const uint64_t a[6], int64_t ret)
     case __NR_memfd_create: case __NR_pidfd_open: case __NR_pidfd_getfd: case __NR_tee:
     case __NR_membarrier: case __NR_pkey_alloc: case __NR_pkey_free:
     case __NR_ioprio_set: case __NR_ioprio_get: case __NR_personality:
+    case __NR_set_mempolicy: case __NR_mbind: case __NR_set_mempolicy_home_node:
     case __NR_unshare: case __NR_setns: case __NR_kcmp:
     case __NR_shmget: case __NR_shmat: case __NR_shmdt: case __NR_semget: case __NR_semop:
     case __NR_semtimedop: case __NR_msgget: case __NR_msgsnd:

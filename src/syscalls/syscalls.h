@@ -70,13 +70,17 @@ struct mem_region {
 
 /* Memory a completed syscall wrote, as regions (possibly reading tracee memory,
  * e.g. an iovec array).  Returns the number of regions (<= max; 0 when it wrote
- * nothing or failed), or -1 when the table cannot tell (unknown syscall, unknown
- * ioctl request): the caller must then find the written pages some other way.
+ * nothing, which is the case for most failed calls — not all: an interrupted
+ * nanosleep stores rem, select and ppoll store the remaining time, futex PI
+ * operations change the futex word), or -1 when the table cannot tell (unknown
+ * syscall, unknown ioctl request): the caller must then find the written pages
+ * some other way.
  *
- * Probe: called before the syscall runs with max == 0 (ret is ignored as far as
- * coverage goes), it returns -1 exactly when the call with these arguments is
- * not covered, and 0 otherwise.  That answer depends only on nr and args (and on
- * tracee memory being readable, e.g. a msghdr).
+ * Probe: with max == 0 (before the syscall runs) it returns -1 exactly when
+ * the call with these arguments is not covered, and 0 otherwise, without
+ * reading tracee memory: the answer depends only on nr and args (for ioctl,
+ * fcntl, prctl, arch_prctl and futex, on the request/command argument).
+ * A call that is not covered answers -1 after it ran too, even when it failed.
  *
  * After the call, a covered syscall can still answer -1 in rare cases the caller
  * must treat like an unknown syscall: ret is -EFAULT (the kernel may have written
