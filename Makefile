@@ -15,7 +15,7 @@ OBJS    := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
 LIBSRCS := $(filter-out src/cli/%,$(SRCS))
 LIBOBJS := $(LIBSRCS:src/%.c=$(BUILD)/obj/%.o)
 
-.PHONY: all check asan asan-check fuzz demo deps clean bench
+.PHONY: all unit check asan asan-check fuzz demo deps clean bench
 all: $(BUILD)/rewind $(BUILD)/rewind-stub
 
 $(BUILD)/rewind: $(OBJS)
@@ -33,16 +33,26 @@ $(BUILD)/rewind-stub: src/stub/stub.S
 
 -include $(OBJS:.o=.d)
 
-# Test programs and the suite.
-check: all
-	@$(MAKE) --no-print-directory -C tests progs
+# Unit tests of single modules: each is a program that exits non-zero on failure.
+UNIT_LIBOBJS = $(filter-out $(BUILD)/obj/cli/%,$(OBJS))
+$(BUILD)/unit/%: tests/unit/%.c $(UNIT_LIBOBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/*.c))
+unit: $(UNIT_TESTS)
+	@for t in $(UNIT_TESTS); do $$t > $$t.log 2>&1 && echo "unit $$t: ok" || { echo "unit $$t: FAILED"; tail -20 $$t.log; exit 1; }; done
+
+# Test programs and the end-to-end suite.
+check: all unit
+	@$(MAKE) --no-print-directory -C tests/progs progs
 	@REWIND=$(abspath $(BUILD)/rewind) tests/run.sh
 
 # rewind itself under AddressSanitizer + UndefinedBehaviorSanitizer.
 asan:
 	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
 asan-check: asan
-	@$(MAKE) --no-print-directory -C tests progs
+	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" unit
+	@$(MAKE) --no-print-directory -C tests/progs progs
 	@REWIND=$(abspath build-asan/rewind) ASAN_OPTIONS=detect_leaks=0 tests/run.sh
 
 # Fuzz the trace reader (libFuzzer).  FUZZ_SECONDS bounds the run.
