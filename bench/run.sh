@@ -1,0 +1,350 @@
+#!/usr/bin/env bash
+# bench/run.sh: how much slower a program runs under `rewind record` and
+# `rewind replay` than on its own, and how big its recording is.
+#
+#   bench/run.sh            (or `make bench`, which builds rewind first)
+#
+# Environment:
+#   BENCH_REPS       repetitions of each measurement (default 5)
+#   BENCH_OUT        also append the results, as markdown, to this file
+#   BENCH_KEEP=1     keep the temporary directory (traces, outputs)
+#   BENCH_FIND_TREE  the tree the find workloads walk (default /usr/share/doc)
+#   BENCH_LOOP_N     getppid() calls made by the syscall-loop workload (default 20000)
+#   REWIND           the binary under test (default build/rewind)
+#
+# For each workload the repetitions are interleaved (native, record, replay,
+# native, record, replay, ...) so that noise on a shared machine hits the
+# three alike; the table gives the median wall time of each.  Every run is
+# checked: the recording must exit like the native run and print the same
+# standard output, each replay must exit with the recorded status, and one
+# extra (untimed, not quiet) replay must print the native output again.  Any
+# difference is shown as FAILED or MISMATCH in the table, explained below it,
+# and makes the script exit with status 1.
+#
+# rewind records one process only, so every workload is single-process and
+# single-threaded (hence /usr/bin/python3: a pyenv shim on PATH would fork).
+set -u
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$BENCH_DIR")
+REWIND=${REWIND:-$ROOT/build/rewind}
+case $REWIND in
+/*) ;;
+*) REWIND=$PWD/$REWIND ;;
+esac
+REPS=${BENCH_REPS:-5}
+OUT=${BENCH_OUT:-}
+FIND_TREE=${BENCH_FIND_TREE:-/usr/share/doc}
+LOOP_N=${BENCH_LOOP_N:-20000}
+PYTHON=/usr/bin/python3
+SQLITE=/usr/bin/sqlite3
+
+die() { echo "bench: $*" >&2; exit 2; }
+[[ $REPS =~ ^[1-9][0-9]*$ ]] || die "BENCH_REPS must be a positive integer (got '$REPS')"
+[[ $LOOP_N =~ ^[1-9][0-9]*$ ]] || die "BENCH_LOOP_N must be a positive integer (got '$LOOP_N')"
+[[ -x $REWIND ]] || die "$REWIND not found: run make (or make bench) first"
+[[ -d $FIND_TREE ]] || die "BENCH_FIND_TREE $FIND_TREE is not a directory"
+for p in "$PYTHON" "$SQLITE"; do
+    [[ -x $p ]] || die "$p is needed"
+done
+[[ -n ${EPOCHREALTIME:-} ]] || die "bash 5 or later is needed (EPOCHREALTIME)"
+if [[ -n $OUT ]]; then
+    case $OUT in /*) ;; *) OUT=$PWD/$OUT ;; esac
+    touch "$OUT" 2>/dev/null || die "cannot write BENCH_OUT $OUT"
+fi
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/rewind-bench.XXXXXX") || die "mktemp failed"
+if [[ ${BENCH_KEEP:-0} == 1 ]]; then
+    trap 'echo "bench: kept $TMP" >&2' EXIT
+else
+    trap 'rm -rf "$TMP"' EXIT
+fi
+export REWIND_DIR=$TMP/default-dir   # a recording without -o never lands in ~
+
+cc -O2 -o "$TMP/syscall_loop" "$BENCH_DIR/syscall_loop.c" || die "cannot compile bench/syscall_loop.c"
+
+# ---------------------------------------------------------------- workloads
+# add NAME STDIN ENV SETUP -- COMMAND...
+#   ENV    shell code run in the program's subshell before exec (locale etc.)
+#   SETUP  shell code run before every run, outside the timed region
+W_NAME=() W_STDIN=() W_ENV=() W_SETUP=() W_CMD=() W_TRACE=()
+add()
+{
+    local name=$1 stdin=$2 env=$3 setup=$4
+    shift 5
+    W_NAME+=("$name") W_STDIN+=("$stdin") W_ENV+=("$env") W_SETUP+=("$setup")
+    W_CMD+=("$(printf '%q ' "$@")")
+    W_TRACE+=(0)
+}
+
+# syscall-heavy: a directory walk, ~3 system calls per directory entry.  With
+# the default locale first (C.UTF-8: glibc loads gconv and locale files), then
+# with LC_ALL=C, the same walk without the locale files.
+add find-utf8 /dev/null 'unset LC_ALL; export LANG=C.UTF-8' '' -- /usr/bin/find "$FIND_TREE" -name '*.gz'
+add find-C /dev/null 'export LC_ALL=C' '' -- /usr/bin/find "$FIND_TREE" -name '*.gz'
+# CPU-bound: sqlite in memory, a few hundred system calls in all.
+add sqlite-cpu "$BENCH_DIR/sqlite_cpu.sql" '' '' -- "$SQLITE" :memory:
+# I/O-bound: sqlite on a file with a 64-page cache, thousands of pread/pwrite.
+add sqlite-io "$BENCH_DIR/sqlite_io.sql" '' 'rm -f "$TMP/io.db"' -- "$SQLITE" "$TMP/io.db"
+# startup-heavy: the interpreter's start (and two imports) only.
+add python-pass /dev/null '' '' -- "$PYTHON" -c pass
+add python-import /dev/null '' '' -- "$PYTHON" -c 'import json, decimal'
+# the cost of one system call: (time(N calls) - time(0 calls)) / N
+add "syscall-loop-$LOOP_N" /dev/null '' '' -- "$TMP/syscall_loop" "$LOOP_N"
+W_TRACE[${#W_NAME[@]}-1]=1
+LOOP_IDX=$(( ${#W_NAME[@]} - 1 ))
+add syscall-loop-0 /dev/null '' '' -- "$TMP/syscall_loop" 0
+W_TRACE[${#W_NAME[@]}-1]=1
+LOOP0_IDX=$(( ${#W_NAME[@]} - 1 ))
+
+# ---------------------------------------------------------------- running
+# run MODE I OUT ERR: one run of workload I; sets RC and US (wall time in
+# microseconds, taken from bash's EPOCHREALTIME: no process is started to
+# read the clock).  The trace of workload I is $TMP/trace.I.
+RC=0 US=0
+usec() { local t=${1//[.,]/}; echo $(( 10#$t )); }
+run()
+{
+    local mode=$1 i=$2 out=$3 err=$4 t0 t1
+    local -a cmd
+    eval "cmd=(${W_CMD[i]})"
+    local env=${W_ENV[i]} stdin=${W_STDIN[i]} trace=$TMP/trace.$i
+    [[ -n ${W_SETUP[i]} ]] && eval "${W_SETUP[i]}"
+    case $mode in
+    native)
+        t0=$EPOCHREALTIME
+        ( eval "$env"; exec "${cmd[@]}" ) <"$stdin" >"$out" 2>"$err"
+        RC=$?
+        t1=$EPOCHREALTIME ;;
+    record)
+        rm -rf "$trace"
+        t0=$EPOCHREALTIME
+        ( eval "$env"; exec "$REWIND" record -o "$trace" -- "${cmd[@]}" ) <"$stdin" >"$out" 2>"$err"
+        RC=$?
+        t1=$EPOCHREALTIME ;;
+    replay)
+        t0=$EPOCHREALTIME
+        ( exec "$REWIND" replay -q "$trace" ) </dev/null >"$out" 2>"$err"
+        RC=$?
+        t1=$EPOCHREALTIME ;;
+    verify)
+        t0=$EPOCHREALTIME
+        ( exec "$REWIND" replay "$trace" ) </dev/null >"$out" 2>"$err"
+        RC=$?
+        t1=$EPOCHREALTIME ;;
+    trace)
+        t0=$EPOCHREALTIME
+        ( eval "$env"; exec "$REWIND" trace -o /dev/null -- "${cmd[@]}" ) <"$stdin" >"$out" 2>"$err"
+        RC=$?
+        t1=$EPOCHREALTIME ;;
+    esac
+    US=$(( $(usec "$t1") - $(usec "$t0") ))
+}
+
+# median of microsecond values, printed in seconds
+median()
+{
+    printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1}
+        END { if (NR == 0) { print "nan"; exit }
+              m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+              printf "%.4f\n", m / 1e6 }'
+}
+
+first_rewind_line() { grep -m1 '^rewind:' "$1" 2>/dev/null || head -n 1 "$1" 2>/dev/null; }
+
+# shown in the notes: how to reproduce a run by hand
+show_cmd()
+{
+    local i=$1 mode=$2 env=${W_ENV[i]} s=''
+    [[ -n $env ]] && s="($env; "
+    case $mode in
+    record) s+="build/rewind record -o TRACE -- ${W_CMD[i]% }" ;;
+    native) s+="${W_CMD[i]% }" ;;
+    esac
+    [[ -n $env ]] && s+=")"
+    [[ ${W_STDIN[i]} != /dev/null ]] && s+=" < ${W_STDIN[i]#$ROOT/}"
+    printf '%s' "$s"
+}
+
+NOTES=()
+declare -A RES
+any_failed=0
+start=$EPOCHREALTIME
+
+for i in "${!W_NAME[@]}"; do
+    name=${W_NAME[i]}
+    d=$TMP/out.$i
+    mkdir -p "$d"
+    echo "bench: $name: warm-up" >&2
+    run native "$i" "$d/native.ref" "$d/native.ref.err"
+    native_rc=$RC
+    nat=() rec=() rep=() trc=()
+    status=()
+    rec_fail=0 rec_mismatch=0 rep_fail=0 nat_mismatch=0 trace_fail=0
+    for ((r = 1; r <= REPS; r++)); do
+        echo "bench: $name: repetition $r/$REPS" >&2
+        run native "$i" "$d/native.out" "$d/native.err"
+        nat+=("$US")
+        if [[ $RC != "$native_rc" ]] || ! cmp -s "$d/native.out" "$d/native.ref"; then
+            nat_mismatch=1
+        fi
+        run record "$i" "$d/record.out" "$d/record.err"
+        rec+=("$US")
+        if [[ $RC != "$native_rc" ]]; then
+            ((rec_fail++ == 0)) && NOTES+=("$name: record exited $RC, the native run $native_rc: \`$(show_cmd "$i" record)\`: $(first_rewind_line "$d/record.err")")
+        elif ! cmp -s "$d/record.out" "$d/native.ref"; then
+            ((rec_mismatch++ == 0)) && NOTES+=("$name: the recorded run printed something else than the native run (\`$(show_cmd "$i" record)\`)")
+        fi
+        recorded_rc=$RC
+        if [[ ${W_TRACE[i]} == 1 ]]; then
+            run trace "$i" "$d/trace.out" "$d/trace.err"
+            trc+=("$US")
+            [[ $RC == "$native_rc" ]] || trace_fail=1
+        fi
+        run replay "$i" "$d/replay.out" "$d/replay.err"
+        rep+=("$US")
+        if [[ $RC != "$recorded_rc" ]]; then
+            ((rep_fail++ == 0)) && NOTES+=("$name: \`build/rewind replay -q TRACE\` exited $RC (recorded: $recorded_rc), recorded with \`$(show_cmd "$i" record)\`: $(first_rewind_line "$d/replay.err")")
+        fi
+    done
+    # the replay's output, once, not timed
+    rep_mismatch=0
+    run verify "$i" "$d/verify.out" "$d/verify.err"
+    if ((rep_fail == 0)) && { [[ $RC != "$recorded_rc" ]] || ! cmp -s "$d/verify.out" "$d/native.ref"; }; then
+        rep_mismatch=1
+        if [[ $RC != "$recorded_rc" ]]; then
+            NOTES+=("$name: \`build/rewind replay TRACE\` (not quiet) exited $RC (recorded: $recorded_rc): $(first_rewind_line "$d/verify.err")")
+        else
+            NOTES+=("$name: \`build/rewind replay TRACE\` printed something else than the native run: $(cmp "$d/native.ref" "$d/verify.out" 2>&1 | head -n 1)")
+        fi
+    fi
+    ((nat_mismatch)) && NOTES+=("$name: the native runs differ from each other (exit status or output): the comparison is meaningless")
+    ((trace_fail)) && NOTES+=("$name: \`build/rewind trace\` did not exit like the native run")
+
+    ((nat_mismatch)) && status+=("NATIVE-UNSTABLE")
+    ((rec_fail)) && status+=("RECORD-FAILED($rec_fail/$REPS)")
+    ((rec_mismatch)) && status+=("RECORD-MISMATCH($rec_mismatch/$REPS)")
+    ((rep_fail)) && status+=("REPLAY-FAILED($rep_fail/$REPS)")
+    ((rep_mismatch)) && status+=("REPLAY-MISMATCH")
+    if ((${#status[@]})); then
+        any_failed=1
+        RES[$i,status]=$(IFS=' '; echo "${status[*]}")
+    else
+        RES[$i,status]=ok
+    fi
+
+    RES[$i,nat]=$(median "${nat[@]}")
+    RES[$i,rec]=$(median "${rec[@]}")
+    RES[$i,rep]=$(median "${rep[@]}")
+    ((rep_fail)) && RES[$i,rep]=failed
+    RES[$i,trc]=$( ((${#trc[@]})) && median "${trc[@]}" || echo -)
+    ((trace_fail)) && RES[$i,trc]=failed
+    trace=$TMP/trace.$i
+    RES[$i,events]=$("$REWIND" dump "$trace" 2>/dev/null | wc -l)
+    RES[$i,du]=$(du -sb "$trace" 2>/dev/null | cut -f1)
+    s=0
+    for f in events data; do
+        [[ -f $trace/$f ]] && s=$(( s + $(stat -c %s "$trace/$f") ))
+    done
+    RES[$i,streams]=$s
+done
+elapsed=$(awk -v a="$(usec "$start")" -v b="$(usec "$EPOCHREALTIME")" 'BEGIN { printf "%.0f", (b - a) / 1e6 }')
+
+# ---------------------------------------------------------------- report
+cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+machine="$(nproc) CPUs, ${cpu:-unknown CPU}, Linux $(uname -r)"
+version=$("$REWIND" --version 2>/dev/null | head -n 1)
+commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')
+git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || commit+=" + uncommitted changes in src/"
+today=$(date -u '+%Y-%m-%d %H:%M UTC')
+
+# one row per workload, tab-separated:
+# name native record replay rec/nat rep/nat events traceMB streamsMB MB/s status
+rows()
+{
+    local i
+    for i in "${!W_NAME[@]}"; do
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${W_NAME[i]}" "${RES[$i,nat]}" "${RES[$i,rec]}" \
+            "${RES[$i,rep]}" "${RES[$i,events]}" "${RES[$i,du]}" "${RES[$i,streams]}" "${RES[$i,status]}"
+    done | awk -F'\t' -v OFS='\t' '{
+        nat = $2 + 0; rec = $3 + 0
+        rr = nat > 0 ? sprintf("%.2f", rec / nat) : "-"
+        pr = ($4 ~ /^[0-9.]+$/ && nat > 0) ? sprintf("%.2f", $4 / nat) : "-"
+        mbs = rec > 0 ? sprintf("%.2f", $7 / 1e6 / rec) : "-"
+        print $1, $2, $3, $4, rr, pr, $5, sprintf("%.2f", $6 / 1e6), sprintf("%.3f", $7 / 1e6), mbs, $8 }'
+}
+# columns padded to their widest cell (like column -t, which may be missing)
+align()
+{
+    awk -F'\t' '{ for (c = 1; c <= NF; c++) { cell[NR, c] = $c; if (length($c) > w[c]) w[c] = length($c) }
+                   if (NF > nf) nf = NF }
+        END { for (r = 1; r <= NR; r++) { line = ""
+                  for (c = 1; c <= nf; c++) line = line sprintf(c == nf ? "%s" : (cell[r, c] ~ /^[0-9.]+$/ ? "%" : "%-") w[c] "s  ", cell[r, c])
+                  print line } }'
+}
+HEAD=(workload native_s record_s replay_s record/native replay/native events trace_MB events+data_MB MB/s check)
+
+# per-call cost of getppid(): (median(N) - median(0)) / N, in microseconds
+percall()
+{
+    local key=$1 a=${RES[$LOOP_IDX,$1]} b=${RES[$LOOP0_IDX,$1]}
+    awk -v a="$a" -v b="$b" -v n="$LOOP_N" 'BEGIN {
+        if (a !~ /^[0-9.]+$/ || b !~ /^[0-9.]+$/) { print "n/a"; exit }
+        printf "%.1f", (a - b) / n * 1e6 }'
+}
+
+text_report()
+{
+    echo
+    echo "rewind benchmark: $today, $REPS repetitions, median wall time (seconds)"
+    echo "machine: $machine"
+    echo "${version:-rewind ?} ($commit); find tree: $FIND_TREE; run took ${elapsed}s"
+    echo
+    { (IFS=$'\t'; echo "${HEAD[*]}"); rows; } | align
+    echo
+    echo "one getppid() system call (syscall-loop, $LOOP_N calls minus 0 calls):"
+    printf '  native %s us, ptrace only (rewind trace) %s us, record %s us, replay %s us\n' \
+        "$(percall nat)" "$(percall trc)" "$(percall rec)" "$(percall rep)"
+    echo
+    echo "workloads:"
+    for i in "${!W_NAME[@]}"; do
+        echo "  ${W_NAME[i]}: $(show_cmd "$i" native)"
+    done
+    echo "trace_MB: du -sb of the trace directory (files/ holds hard links to system files);"
+    echo "events+data_MB: the two compressed streams; MB/s: events+data MB per second of recording."
+    if ((${#NOTES[@]})); then
+        echo
+        echo "!!! PROBLEMS (must not happen):"
+        printf '  - %s\n' "${NOTES[@]}"
+    fi
+}
+
+md_report()
+{
+    echo
+    echo "## rewind benchmark, $today"
+    echo
+    echo "$REPS repetitions, interleaved; median wall time in seconds.  Machine: $machine."
+    echo "${version:-rewind ?} ($commit).  Find tree: \`$FIND_TREE\`.  The run took ${elapsed} s."
+    echo
+    printf '| %s ' "${HEAD[@]}"; echo '|'
+    printf '|---%.0s' "${HEAD[@]}"; echo '|'
+    rows | sed 's/\t/ | /g; s/^/| /; s/$/ |/'
+    echo
+    echo "One getppid() system call ($LOOP_N calls minus 0 calls): native $(percall nat) µs," \
+        "ptrace only (\`rewind trace\`) $(percall trc) µs, record $(percall rec) µs, replay $(percall rep) µs."
+    echo
+    for i in "${!W_NAME[@]}"; do
+        echo "- ${W_NAME[i]}: \`$(show_cmd "$i" native)\`"
+    done
+    if ((${#NOTES[@]})); then
+        echo
+        echo "**Problems (must not happen):**"
+        echo
+        printf -- '- %s\n' "${NOTES[@]}"
+    fi
+}
+
+text_report
+[[ -n $OUT ]] && md_report >>"$OUT" && echo "bench: appended the results to $OUT" >&2
+exit "$any_failed"
