@@ -5,8 +5,8 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu17 $(WARN) $(PKG_CFLAGS) -D_GNU_SOURCE -Isrc
-LDLIBS  += $(PKG_LIBS)
+override CFLAGS += -std=gnu17 $(WARN) $(PKG_CFLAGS) -D_GNU_SOURCE -Isrc
+override LDLIBS += $(PKG_LIBS)
 BUILD   ?= build
 
 LAYERS  := util arch tracee engine syscalls trace record replay gdb cli

@@ -1,6 +1,7 @@
 -- bench/sqlite_io.sql: the same kind of work on a database file with a tiny
 -- page cache (64 pages), so sqlite3 reads and writes 4 KiB pages with
--- pread64/pwrite64 all the time: tens of thousands of I/O system calls.  The file is deleted before every run.
+-- pread64/pwrite64 all the time: over ten thousand I/O system calls.  The
+-- file is deleted before every run.
 PRAGMA journal_mode=OFF;
 PRAGMA synchronous=OFF;
 PRAGMA cache_size=64;

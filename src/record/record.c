@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -42,6 +44,8 @@ struct recorder {
     bool after_syscall;
     regs_t after_syscall_regs;
     uint64_t brk_cur;             /* program break as last seen (0: not yet) */
+    struct buf peek;              /* what a kernel-side copy to stdout/stderr may send */
+    enum fd_kind peek_kind;
     bool failed;
 };
 
@@ -137,6 +141,67 @@ static void track_fds(struct recorder *R, struct task *t, const struct event *ev
     }
 }
 
+/* sendfile, copy_file_range, splice, tee and vmsplice move bytes to the
+ * recording's stdout without passing through user memory, so replay could not
+ * print them again.  Look at the source before the call: the file at its offset,
+ * the head of the pipe (tee() copies without consuming), or the iovecs. */
+static void peek_kernel_copy(struct recorder *R, struct task *t, const struct eng_ctx *c)
+{
+    int64_t in, out;
+    uint64_t offp = 0, count;
+    switch (c->nr) {
+    case SYS_sendfile: out = (int64_t)c->args[0], in = (int64_t)c->args[1], offp = c->args[2], count = c->args[3]; break;
+    case SYS_copy_file_range:
+    case SYS_splice: in = (int64_t)c->args[0], offp = c->args[1], out = (int64_t)c->args[2], count = c->args[4]; break;
+    case SYS_tee: in = (int64_t)c->args[0], out = (int64_t)c->args[1], count = c->args[2]; break;
+    case SYS_vmsplice: in = -1, out = (int64_t)c->args[0], count = 0; break;
+    default: return;
+    }
+    R->peek.len = 0;
+    R->peek_kind = get_fd_kind(R, out);
+    if (R->peek_kind == FD_OTHER)
+        return;
+    if (c->nr == SYS_vmsplice) {
+        struct iovec iov[64];
+        size_t n = c->args[2] > 64 ? 64 : c->args[2];
+        if (task_read(t, c->args[1], iov, n * sizeof *iov) != n * sizeof *iov)
+            return;
+        for (size_t i = 0; i < n; i++) {
+            buf_reserve(&R->peek, iov[i].iov_len);
+            R->peek.len += task_read(t, (uint64_t)iov[i].iov_base, R->peek.data + R->peek.len, iov[i].iov_len);
+        }
+        return;
+    }
+    if (count > (64u << 20))
+        count = 64u << 20;
+    int pidfd = (int)syscall(SYS_pidfd_open, t->tgid, 0);
+    int fd = pidfd < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, pidfd, (int)in, 0);
+    if (pidfd >= 0)
+        close(pidfd);
+    if (fd < 0)
+        return;
+    struct stat st;
+    buf_reserve(&R->peek, count);
+    if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) {
+        int p[2];
+        if (pipe2(p, O_NONBLOCK | O_CLOEXEC) == 0) {
+            fcntl(p[1], F_SETPIPE_SZ, (int)(count < 4096 ? 4096 : count));
+            ssize_t n = tee(fd, p[1], count, SPLICE_F_NONBLOCK);
+            if (n > 0)
+                R->peek.len = (size_t)(read(p[0], R->peek.data, (size_t)n) > 0 ? n : 0);
+            close(p[0]);
+            close(p[1]);
+        }
+    } else {
+        int64_t off = 0;
+        if (offp ? task_read(t, offp, &off, 8) == 8 : (off = lseek(fd, 0, SEEK_CUR)) >= 0) {
+            ssize_t n = pread(fd, R->peek.data, count, off);
+            R->peek.len = n > 0 ? (size_t)n : 0;
+        }
+    }
+    close(fd);
+}
+
 static enum eng_verdict rec_syscall_entry(void *self, struct eng_ctx *c)
 {
     struct recorder *R = self;
@@ -164,6 +229,7 @@ static enum eng_verdict rec_syscall_entry(void *self, struct eng_ctx *c)
         free(data);
     }
 
+    peek_kernel_copy(R, t, c);
     const struct syscall_info *si = syscall_lookup(c->nr);
     uint32_t cls = si ? si->cls : 0;
     if (cls & SC_REFUSE) {
@@ -272,6 +338,12 @@ static void rec_syscall_exit(void *self, struct eng_ctx *c)
         else if (k == FD_STDERR)
             ev->flags |= EVF_ECHO_STDERR;
     }
+    if (ok && ev->ret > 0 && R->peek.len && R->peek_kind != FD_OTHER) {
+        /* an input at address 0 holds the bytes a kernel-side copy printed */
+        event_add_input(ev, 0, R->peek.data, (uint32_t)((uint64_t)ev->ret < R->peek.len ? (uint64_t)ev->ret : R->peek.len));
+        ev->flags |= R->peek_kind == FD_STDOUT ? EVF_ECHO_STDOUT : EVF_ECHO_STDERR;
+    }
+    R->peek.len = 0;
     if (ev->ret == -ERESTARTSYS || ev->ret == -ERESTARTNOINTR || ev->ret == -ERESTARTNOHAND ||
         ev->ret == -ERESTART_RESTARTBLOCK || ev->ret == -EINTR)
         ev->flags |= EVF_INTERRUPTED;
@@ -520,6 +592,7 @@ int record_main(const struct record_options *o)
     if (R->mt)
         memtrack_free(R->mt);
     event_free(&R->cur);
+    buf_free(&R->peek);
     free(R);
     if (!ok)
         rw_warn("the trace in %s is incomplete", dir);

@@ -131,6 +131,11 @@ static void echo_output(struct replayer *R, struct task *t, const struct event *
     if (R->quiet || ev->ret <= 0 || !(ev->flags & (EVF_ECHO_STDOUT | EVF_ECHO_STDERR)))
         return;
     int out = (ev->flags & EVF_ECHO_STDOUT) ? 1 : 2;
+    for (uint32_t i = 0; i < ev->ninputs; i++)
+        if (ev->inputs[i].addr == 0) { /* bytes a kernel-side copy sent (sendfile, splice...) */
+            write_all(out, ev->inputs[i].data, ev->inputs[i].len);
+            return;
+        }
     uint64_t left = (uint64_t)ev->ret;
     struct iovec iov[64];
     int niov = 0;
@@ -223,6 +228,8 @@ static bool inputs_match(struct task *t, const struct event *ev)
 {
     for (uint32_t i = 0; i < ev->ninputs; i++) {
         const struct mem_patch *p = &ev->inputs[i];
+        if (p->addr == 0)
+            continue; /* echo bytes, not tracee memory */
         uint8_t *now = xmalloc(p->len ? p->len : 1);
         bool same = task_read(t, p->addr, now, p->len) == p->len && !memcmp(now, p->data, p->len);
         free(now);
