@@ -51,7 +51,7 @@ check: all unit
 asan:
 	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
 asan-check: asan
-	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" unit
+	@ASAN_OPTIONS=detect_leaks=0 $(MAKE) --no-print-directory BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" unit
 	@$(MAKE) --no-print-directory -C tests/progs progs
 	@REWIND=$(abspath build-asan/rewind) ASAN_OPTIONS=detect_leaks=0 tests/run.sh
 
