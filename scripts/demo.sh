@@ -26,7 +26,7 @@ result, the cycle counter and the program image in $trace, and the replay
 re-executed the same instructions fed from that recording alone.
 
 Try next:
-  build/rewind record -- python3 -c 'import time; print(time.time())'
+  build/rewind record -- date
   build/rewind replay                     # the latest recording
   build/rewind dump --json | head
   build/rewind trace -- ls /              # strace-style live tracing
