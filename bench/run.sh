@@ -61,6 +61,15 @@ else
 fi
 export REWIND_DIR=$TMP/default-dir   # a recording without -o never lands in ~
 
+# Run a private copy of the binary (and the replay stub it looks for next to
+# itself), so that a rebuild of build/ during the run cannot disturb it.
+if [[ -x $(dirname "$REWIND")/rewind-stub ]]; then
+    mkdir -p "$TMP/bin"
+    cp "$REWIND" "$TMP/bin/rewind" && cp "$(dirname "$REWIND")/rewind-stub" "$TMP/bin/rewind-stub" ||
+        die "cannot copy $REWIND"
+    REWIND=$TMP/bin/rewind
+fi
+
 cc -O2 -o "$TMP/syscall_loop" "$BENCH_DIR/syscall_loop.c" || die "cannot compile bench/syscall_loop.c"
 
 # ---------------------------------------------------------------- workloads

@@ -1,22 +1,39 @@
-/* engine — event dispatch to the stack of engines (see engine.h). */
+/* engine — event dispatch to the stack of engines, and the tracer core loop
+ * that waits for stops, dispatches them and resumes (or holds) tasks
+ * (see engine.h). */
 #include "engine.h"
 #include "../util/util.h"
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
-/* Per-task dispatch state that must survive from syscall entry to exit. */
-struct pending_syscall {
-    pid_t tid;
-    int depth;        /* engines that saw the entry: exit goes to [0, depth) */
+/* The core's per-task state (task->core). */
+struct core {
+    bool in_entry;        /* dispatched a syscall entry; the exit is to come */
+    int depth;            /* engines that saw the entry: the exit goes to [0, depth) */
     bool emulated;
     int64_t emu_ret;
     long nr;
     uint64_t args[6];
+    bool exec_pending;    /* exec event seen: report the exec at the execve exit */
+    bool born;            /* its first stop has been seen */
+    bool held;            /* stopped, waiting for the scheduler */
+    bool held_entry;      /* held by ENG_HOLD at a syscall entry */
+    int resume_sig;       /* signal to deliver when resumed */
 };
-static struct pending_syscall pending[MAX_TASKS];
+
+static struct core *core_of(struct task *t)
+{
+    if (!t->core)
+        t->core = xcalloc(1, sizeof(struct core));
+    return t->core;
+}
 
 void tracer_init(struct tracer *tr)
 {
@@ -32,19 +49,27 @@ void tracer_attach(struct tracer *tr, const struct engine_ops *ops, void *self)
     tr->nengines++;
 }
 
+void tracer_set_scheduler(struct tracer *tr, scheduler_fn fn, void *self, int tick_ms)
+{
+    tr->scheduler = fn;
+    tr->scheduler_self = self;
+    tr->tick_ms = tick_ms;
+}
+
 void tracer_add_task(struct tracer *tr, struct task *t)
 {
     if (tr->ntasks == MAX_TASKS)
         rw_fatal("too many threads (limit %d)", MAX_TASKS);
+    core_of(t);
     tr->tasks[tr->ntasks++] = t;
 }
 
-static int task_index(struct tracer *tr, pid_t tid)
+struct task *tracer_find(struct tracer *tr, pid_t tid)
 {
     for (int i = 0; i < tr->ntasks; i++)
         if (tr->tasks[i]->tid == tid)
-            return i;
-    return -1;
+            return tr->tasks[i];
+    return NULL;
 }
 
 void ctx_emulate(struct eng_ctx *c, int64_t ret)
@@ -58,66 +83,70 @@ void ctx_set_result(struct eng_ctx *c, int64_t ret)
     c->ret = ret;
 }
 
-static void on_syscall_entry(struct tracer *tr, struct task *t, struct pending_syscall *p)
+/* The kernel skips syscall -1; the exit stop then carries the emulated result. */
+static void skip_in_kernel(struct task *t)
+{
+    regs_t r = *task_regs(t);
+    regs_set_sysno(&r, (uint64_t)-1);
+    task_set_regs(t, &r);
+}
+
+static void on_syscall_entry(struct tracer *tr, struct task *t, struct core *k)
 {
     regs_t *r = task_regs(t);
     struct eng_ctx c = {.tracer = tr, .task = t, .nr = (long)regs_sysno(r)};
     for (int i = 0; i < 6; i++)
         c.args[i] = regs_arg(r, i);
     int i;
+    enum eng_verdict v = ENG_PASS;
     for (i = 0; i < tr->nengines; i++) {
         const struct engine_ops *ops = tr->engines[i].ops;
-        enum eng_verdict v = ops->syscall_entry ? ops->syscall_entry(tr->engines[i].self, &c) : ENG_PASS;
-        if (c.emulated) {
-            i++;
-            break;
-        }
-        if (v == ENG_STOP) {
+        v = ops->syscall_entry ? ops->syscall_entry(tr->engines[i].self, &c) : ENG_PASS;
+        if (c.emulated || v != ENG_PASS) {
             i++;
             break;
         }
     }
-    p->tid = t->tid;
-    p->depth = i;
-    p->emulated = c.emulated;
-    p->emu_ret = c.ret;
+    k->in_entry = true;
+    k->depth = i;
+    k->emulated = c.emulated;
+    k->emu_ret = c.ret;
     /* the (possibly rewritten) call as the kernel sees it */
     r = task_regs(t);
-    p->nr = (long)regs_sysno(r);
-    for (int k = 0; k < 6; k++)
-        p->args[k] = regs_arg(r, k);
-    if (c.emulated) {
-        regs_t nr = *r;
-        regs_set_sysno(&nr, (uint64_t)-1); /* the kernel skips syscall -1 */
-        task_set_regs(t, &nr);
+    k->nr = (long)regs_sysno(r);
+    for (int a = 0; a < 6; a++)
+        k->args[a] = regs_arg(r, a);
+    if (v == ENG_HOLD && !c.emulated) {
+        k->held_entry = true;
+        return;
     }
+    if (c.emulated)
+        skip_in_kernel(t);
 }
 
-static void on_syscall_exit(struct tracer *tr, struct task *t, struct pending_syscall *p)
+static void on_syscall_exit(struct tracer *tr, struct task *t, struct core *k)
 {
     regs_t *r = task_regs(t);
-    struct eng_ctx c = {.tracer = tr, .task = t, .nr = p->nr, .emulated = p->emulated};
-    memcpy(c.args, p->args, sizeof c.args);
-    c.ret = p->emulated ? p->emu_ret : (int64_t)regs_ret(r);
-    for (int i = p->depth - 1; i >= 0; i--) {
+    struct eng_ctx c = {.tracer = tr, .task = t, .nr = k->nr, .emulated = k->emulated};
+    memcpy(c.args, k->args, sizeof c.args);
+    c.ret = k->emulated ? k->emu_ret : (int64_t)regs_ret(r);
+    for (int i = k->depth - 1; i >= 0; i--) {
         const struct engine_ops *ops = tr->engines[i].ops;
         if (ops->syscall_exit)
             ops->syscall_exit(tr->engines[i].self, &c);
     }
-    r = task_regs(t);
-    if (c.regs_owned) {
-        p->tid = 0;
+    k->in_entry = false;
+    if (c.regs_owned)
         return;
-    }
-    if ((int64_t)regs_ret(r) != c.ret || (p->emulated && (long)regs_sysno(r) != p->nr)) {
+    r = task_regs(t);
+    if ((int64_t)regs_ret(r) != c.ret || (k->emulated && (long)regs_sysno(r) != k->nr)) {
         regs_t nr = *r;
         regs_set_ret(&nr, (uint64_t)c.ret);
         /* Restore the number so the kernel's restart logic (-ERESTART*) sees the real call. */
-        if (p->emulated)
-            regs_set_sysno(&nr, (uint64_t)p->nr);
+        if (k->emulated)
+            regs_set_sysno(&nr, (uint64_t)k->nr);
         task_set_regs(t, &nr);
     }
-    p->tid = 0;
 }
 
 static int on_signal(struct tracer *tr, struct task *t)
@@ -141,7 +170,7 @@ static void on_exec(struct tracer *tr, struct task *t)
     }
 }
 
-static void on_exit(struct tracer *tr, struct task *t, int status)
+static void on_gone(struct tracer *tr, struct task *t, int status)
 {
     struct eng_ctx c = {.tracer = tr, .task = t, .status = status};
     for (int i = 0; i < tr->nengines; i++) {
@@ -151,68 +180,208 @@ static void on_exit(struct tracer *tr, struct task *t, int status)
     }
 }
 
+static struct task *adopt(struct tracer *tr, pid_t tid)
+{
+    struct task *t = task_adopt(tid);
+    tracer_add_task(tr, t);
+    return t;
+}
+
+static void on_clone(struct tracer *tr, struct task *t)
+{
+    pid_t tid = (pid_t)t->event_msg;
+    struct task *child = tracer_find(tr, tid);
+    if (!child)
+        child = adopt(tr, tid);
+    struct eng_ctx c = {.tracer = tr, .task = t, .child = child, .clone_kind = t->sig};
+    for (int i = 0; i < tr->nengines; i++) {
+        const struct engine_ops *ops = tr->engines[i].ops;
+        if (ops->clone)
+            ops->clone(tr->engines[i].self, &c);
+    }
+}
+
+static void resume(struct task *t, struct core *k)
+{
+    int sig = k->resume_sig;
+    k->resume_sig = 0;
+    k->held = false;
+    if (!task_resume(t, PTRACE_SYSCALL, sig) && errno != ESRCH)
+        rw_warn("cannot resume thread %d: %s", t->tid, strerror(errno));
+}
+
+void tracer_release(struct tracer *tr, struct task *t)
+{
+    struct core *k = core_of(t);
+    if (!k->held)
+        return;
+    if (k->held_entry) {
+        k->held_entry = false;
+        if (k->emulated)
+            skip_in_kernel(t);
+    }
+    resume(t, k);
+}
+
+bool tracer_is_held(struct tracer *tr, struct task *t)
+{
+    return core_of(t)->held;
+}
+
+bool tracer_held_at_entry(struct tracer *tr, struct task *t)
+{
+    struct core *k = core_of(t);
+    return k->held && k->in_entry && t->stop == STOP_SYSCALL_ENTRY;
+}
+
+void tracer_emulate_held(struct tracer *tr, struct task *t, int64_t ret)
+{
+    struct core *k = core_of(t);
+    k->emulated = true;
+    k->emu_ret = ret;
+}
+
+void tracer_interrupt(struct tracer *tr, struct task *t)
+{
+    ptrace(PTRACE_INTERRUPT, t->tid, 0, 0);
+}
+
+/* Waits for a stop, at most tick_ms when there is a tick; false on timeout. */
+static bool wait_stop(struct tracer *tr, int sigfd, pid_t *tid, int *status)
+{
+    if (!tr->tick_ms)
+        return task_wait_any(tid, status, false);
+    for (;;) {
+        if (task_wait_any(tid, status, true))
+            return true;
+        struct pollfd p = {.fd = sigfd, .events = POLLIN};
+        int n = poll(&p, 1, tr->tick_ms);
+        if (n > 0) {
+            struct signalfd_siginfo si;
+            while (read(sigfd, &si, sizeof si) == sizeof si)
+                ;
+            continue;
+        }
+        if (n == 0)
+            return task_wait_any(tid, status, true);
+    }
+}
+
+static void remove_task(struct tracer *tr, struct task *t)
+{
+    for (int i = 0; i < tr->ntasks; i++)
+        if (tr->tasks[i] == t) {
+            tr->tasks[i] = tr->tasks[--tr->ntasks];
+            break;
+        }
+    free(t->core);
+    t->core = NULL;
+    task_free(t);
+}
+
 int tracer_run(struct tracer *tr)
 {
     pid_t leader = tr->ntasks ? tr->tasks[0]->tid : 0;
-    bool exec_pending[MAX_TASKS] = {0};
-    /* The first task is stopped at its exec event: report the exec at the execve exit. */
-    for (int i = 0; i < tr->ntasks; i++)
+    /* SIGCHLD wakes the tick wait; it is blocked so a signalfd can collect it */
+    sigset_t chld, old;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, &old);
+    int sigfd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
+
+    /* The first tasks are stopped at their exec event: report the exec at the execve exit. */
+    for (int i = 0; i < tr->ntasks; i++) {
+        struct core *k = core_of(tr->tasks[i]);
+        k->born = true;
         if (tr->tasks[i]->stop == STOP_EXEC) {
-            exec_pending[i] = true;
-            task_resume(tr->tasks[i], PTRACE_SYSCALL, 0);
+            k->exec_pending = true;
+            resume(tr->tasks[i], k);
         }
+    }
 
     while (tr->ntasks > 0 && !tr->stop_requested) {
         pid_t tid;
         int status;
-        if (!task_wait_any(&tid, &status, false))
-            break;
-        int idx = task_index(tr, tid);
-        if (idx < 0)
-            continue; /* not ours (yet): threads and children come with the process-tree work */
-        struct task *t = tr->tasks[idx];
-        struct pending_syscall *p = &pending[idx];
+        if (!wait_stop(tr, sigfd, &tid, &status)) {
+            if (errno == ECHILD)
+                break;
+            if (tr->scheduler)
+                tr->scheduler(tr->scheduler_self, tr, NULL);
+            continue;
+        }
+        struct task *t = tracer_find(tr, tid);
+        if (!t) {
+            if (WIFEXITED(status) || WIFSIGNALED(status))
+                continue;
+            t = adopt(tr, tid);   /* a new thread whose creator's event we have not seen yet */
+        }
+        struct core *k = core_of(t);
         task_note_stop(t, status);
         int sig = 0;
+        bool dispatched = true;
         switch (t->stop) {
         case STOP_SYSCALL_ENTRY:
-            on_syscall_entry(tr, t, p);
+            on_syscall_entry(tr, t, k);
             break;
         case STOP_SYSCALL_EXIT:
-            if (exec_pending[idx]) {
-                exec_pending[idx] = false;
-                p->tid = 0;
+            if (k->exec_pending) {
+                k->exec_pending = false;
+                k->in_entry = false;
                 on_exec(tr, t);
-            } else if (p->tid == t->tid) {
-                on_syscall_exit(tr, t, p);
+            } else if (k->in_entry) {
+                on_syscall_exit(tr, t, k);
             }
             break;
         case STOP_EXEC:
-            exec_pending[idx] = true;
+            k->exec_pending = true;
             task_after_exec(t);
+            /* exec from a non-leader thread takes over the leader's tid */
+            t->tgid = t->tid;
             break;
         case STOP_SIGNAL:
             sig = on_signal(tr, t);
             break;
+        case STOP_CLONE:
+            on_clone(tr, t);
+            break;
         case STOP_GROUP:
-            /* job control stops are passed on as they would be without us */
+            if (!k->born) {
+                k->born = true;   /* a new thread's first stop */
+                break;
+            }
+            /* an interrupt we asked for (SIGTRAP) goes to the scheduler; job control
+             * stops are passed on as they would be without us */
+            if (t->sig != SIGTRAP)
+                dispatched = false;
+            break;
+        case STOP_EXIT_EVENT:
+            dispatched = false;   /* the exit itself follows */
             break;
         case STOP_EXITED:
-            on_exit(tr, t, status);
+            on_gone(tr, t, status);
             if (tid == leader)
                 tr->leader_status = status;
-            task_free(t);
-            tr->tasks[idx] = tr->tasks[--tr->ntasks];
-            pending[idx] = pending[tr->ntasks];
-            exec_pending[idx] = exec_pending[tr->ntasks];
+            remove_task(tr, t);
+            if (tr->scheduler && !tr->stop_requested)
+                tr->scheduler(tr->scheduler_self, tr, NULL);
             continue;
         default:
             break;
         }
+        k->born = true;
         if (tr->stop_requested)
             break;
-        if (!task_resume(t, PTRACE_SYSCALL, sig) && errno != ESRCH)
-            rw_warn("cannot resume thread %d: %s", t->tid, strerror(errno));
+        k->resume_sig = sig;
+        k->held = true;
+        if (!tr->scheduler || !dispatched) {
+            if (!k->held_entry)
+                resume(t, k);
+        } else {
+            tr->scheduler(tr->scheduler_self, tr, t);
+        }
     }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (sigfd >= 0)
+        close(sigfd);
     return tr->leader_status;
 }

@@ -26,6 +26,9 @@
 enum eng_verdict {
     ENG_PASS = 0,   /* later engines see the event */
     ENG_STOP,       /* later engines do not see it */
+    ENG_HOLD,       /* syscall entry only: later engines do not see it yet and the task
+                     * stays stopped at the entry until tracer_release(); before that
+                     * the engine may tracer_emulate_held() it */
 };
 
 struct tracer;
@@ -43,6 +46,9 @@ struct eng_ctx {
     int sig;
     /* exit events: wait status */
     int status;
+    /* clone events: the new thread or process (its first stop may still be on its way) */
+    struct task *child;
+    int clone_kind;          /* PTRACE_EVENT_CLONE, _FORK or _VFORK */
     /* set by an engine that replaced the whole register state in a syscall_exit
      * callback (a replayed state delta): the core then leaves registers alone */
     bool regs_owned;
@@ -57,7 +63,16 @@ struct engine_ops {
     enum eng_verdict (*exec)(void *self, struct eng_ctx *c);
     /* a thread is gone: c->status is its wait status */
     void (*exit)(void *self, struct eng_ctx *c);
+    /* a thread created a thread or process: c->task is the creator, c->child the new one */
+    void (*clone)(void *self, struct eng_ctx *c);
 };
+
+/* A scheduler decides which stopped tasks run.  Without one, every task is resumed
+ * as soon as its stop has been dispatched (as strace does).  With one, tasks stay
+ * stopped ("held") after each stop until the scheduler releases them; it is
+ * called after every stop with that task, and with t == NULL when tick_ms
+ * passed without any stop (so it can preempt a task that runs too long). */
+typedef void (*scheduler_fn)(void *self, struct tracer *tr, struct task *t);
 
 #define MAX_ENGINES 8
 #define MAX_TASKS 1024
@@ -72,6 +87,9 @@ struct tracer {
     int ntasks;
     int leader_status;       /* wait status of the first task when it exited */
     bool stop_requested;     /* an engine asked the core to stop (e.g. divergence) */
+    scheduler_fn scheduler;
+    void *scheduler_self;
+    int tick_ms;             /* scheduler wake-up period when nothing stops; 0: none */
 };
 
 void tracer_init(struct tracer *tr);
@@ -80,6 +98,19 @@ void tracer_attach(struct tracer *tr, const struct engine_ops *ops, void *self);
 void tracer_add_task(struct tracer *tr, struct task *t);
 /* Runs until every task has exited or stop_requested; returns the first task's wait status. */
 int tracer_run(struct tracer *tr);
+
+void tracer_set_scheduler(struct tracer *tr, scheduler_fn fn, void *self, int tick_ms);
+/* Resumes a held task (with the signal its stop left pending, if any). */
+void tracer_release(struct tracer *tr, struct task *t);
+bool tracer_is_held(struct tracer *tr, struct task *t);
+/* For a task held at a syscall entry: the kernel will skip the call and the
+ * engines that saw the entry will see ret at its exit. */
+void tracer_emulate_held(struct tracer *tr, struct task *t, int64_t ret);
+/* Whether a held task is at a syscall entry (true) or elsewhere. */
+bool tracer_held_at_entry(struct tracer *tr, struct task *t);
+struct task *tracer_find(struct tracer *tr, pid_t tid);
+/* Stops a running task soon (PTRACE_INTERRUPT): its next stop is STOP_GROUP with SIGTRAP. */
+void tracer_interrupt(struct tracer *tr, struct task *t);
 
 /* Inside a syscall_entry callback: answer the syscall with ret; the kernel skips it. */
 void ctx_emulate(struct eng_ctx *c, int64_t ret);

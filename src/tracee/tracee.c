@@ -45,6 +45,19 @@ void task_setup_deterministic(void *cpu)
     sched_setaffinity(0, sizeof set, &set);
 }
 
+struct task *task_adopt(pid_t tid)
+{
+    struct task *t = task_new(tid);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/status", tid);
+    char *text = read_file(path, NULL);
+    char *p = text ? strstr(text, "\nTgid:") : NULL;
+    if (p)
+        t->tgid = atoi(p + 6);
+    free(text);
+    return t;
+}
+
 void task_free(struct task *t)
 {
     if (!t)

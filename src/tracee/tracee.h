@@ -39,6 +39,7 @@ struct task {
     bool regs_valid, regs_dirty;
     int mem_fd;              /* /proc/tid/mem, opened lazily */
     uint64_t scratch;        /* scratch page address in the tracee, 0 if none */
+    void *core;              /* the engine core's per-task state */
 };
 
 /* Forks and execs argv[0] (searched in PATH) under PTRACE_SEIZE with our options,
@@ -49,6 +50,8 @@ struct task {
 struct task *task_spawn(char *const argv[], char *const envp[],
                         void (*setup_in_child)(void *), void *arg, int *exec_errno);
 void task_free(struct task *t);
+/* A task for a thread that is already traced (auto-attached clone child). */
+struct task *task_adopt(pid_t tid);
 /* A setup_in_child for task_spawn (arg: int *cpu): make rdtsc/rdtscp trap (SIGSEGV)
  * so they can be recorded, and bind the program to one CPU, so what cpuid says
  * about "this CPU" (APIC ids) is the same at record and replay. */

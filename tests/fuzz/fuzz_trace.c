@@ -27,6 +27,13 @@ static char *paths[3];
 static ZSTD_CCtx *cctx;
 static volatile size_t sink;
 
+static void cleanup(void)
+{
+    for (int i = 0; i < 3; i++)
+        unlink(paths[i]);
+    rmdir(dir);
+}
+
 static void setup(void)
 {
     snprintf(dir, sizeof dir, "/tmp/rewind-fuzz.XXXXXX");
@@ -36,6 +43,7 @@ static void setup(void)
     paths[1] = xasprintf("%s/events", dir);
     paths[2] = xasprintf("%s/data", dir);
     cctx = ZSTD_createCCtx();
+    atexit(cleanup);
 }
 
 static void put(const char *path, const void *p, size_t n)
