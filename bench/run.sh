@@ -10,6 +10,8 @@
 #   BENCH_KEEP=1     keep the temporary directory (traces, outputs)
 #   BENCH_FIND_TREE  the tree the find workloads walk (default /usr/share/doc)
 #   BENCH_LOOP_N     getppid() calls made by the syscall-loop workload (default 20000)
+#   BENCH_CPU        pin the whole benchmark (native runs, rewind and the
+#                    programs it runs) to this CPU; default: not pinned
 #   REWIND           the binary under test (default build/rewind)
 #
 # For each workload the repetitions are interleaved (native, record, replay,
@@ -47,6 +49,12 @@ die() { echo "bench: $*" >&2; exit 2; }
 for p in "$PYTHON" "$SQLITE"; do
     [[ -x $p ]] || die "$p is needed"
 done
+CPU=${BENCH_CPU:-}
+if [[ -n $CPU ]]; then
+    # rewind binds the program it records or replays to the CPU rewind starts
+    # on, but not itself; pinning everything puts tracer and tracee together.
+    taskset -pc "$CPU" $$ >/dev/null || die "cannot pin to CPU $CPU (taskset)"
+fi
 [[ -n ${EPOCHREALTIME:-} ]] || die "bash 5 or later is needed (EPOCHREALTIME)"
 if [[ -n $OUT ]]; then
     case $OUT in /*) ;; *) OUT=$PWD/$OUT ;; esac
@@ -262,6 +270,8 @@ elapsed=$(awk -v a="$(usec "$start")" -v b="$(usec "$EPOCHREALTIME")" 'BEGIN { p
 # ---------------------------------------------------------------- report
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 machine="$(nproc) CPUs, ${cpu:-unknown CPU}, Linux $(uname -r)"
+pinning=${CPU:+"everything pinned to CPU $CPU (BENCH_CPU)"}
+pinning=${pinning:-"not pinned (rewind binds only the traced program to one CPU)"}
 version=$("$REWIND" --version 2>/dev/null | head -n 1)
 commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')
 git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || commit+=" + uncommitted changes in src/"
@@ -307,7 +317,7 @@ text_report()
     echo
     echo "rewind benchmark: $today, $REPS repetitions, median wall time (seconds)"
     echo "machine: $machine"
-    echo "${version:-rewind ?} ($commit); find tree: $FIND_TREE; run took ${elapsed}s"
+    echo "${version:-rewind ?} ($commit); find tree: $FIND_TREE; $pinning; run took ${elapsed}s"
     echo
     { (IFS=$'\t'; echo "${HEAD[*]}"); rows; } | align
     echo
@@ -334,7 +344,7 @@ md_report()
     echo "## rewind benchmark, $today"
     echo
     echo "$REPS repetitions, interleaved; median wall time in seconds.  Machine: $machine."
-    echo "${version:-rewind ?} ($commit).  Find tree: \`$FIND_TREE\`.  The run took ${elapsed} s."
+    echo "${version:-rewind ?} ($commit).  Find tree: \`$FIND_TREE\`.  CPU: $pinning.  The run took ${elapsed} s."
     echo
     printf '| %s ' "${HEAD[@]}"; echo '|'
     printf '|---%.0s' "${HEAD[@]}"; echo '|'

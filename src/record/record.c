@@ -5,12 +5,14 @@
 #include "../syscalls/syscalls.h"
 #include "../trace/trace.h"
 #include "../tracee/memtrack.h"
+#include "recorder.h"
 #include "../tracee/tracee.h"
 #include "../util/util.h"
 #include <asm/prctl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <linux/sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,30 +28,53 @@
 #include <x86intrin.h>
 #include <cpuid.h>
 
-#define MAX_TRACKED_FDS 4096
-enum fd_kind { FD_OTHER = 0, FD_STDOUT, FD_STDERR };
 
-struct recorder {
-    struct trace_writer *w;
-    struct memtrack *mt;          /* NULL when written-page tracking is unavailable */
-    char mt_error[256];
-    bool warned_untracked;
-    bool cpuid_faulting;
-    uint8_t fd_kind[MAX_TRACKED_FDS]; /* which fds still lead to the recording's stdout/stderr */
-    struct event cur;             /* the syscall between its entry and exit */
-    bool cur_open;
-    bool cur_unknown;             /* the table cannot tell what it writes */
-    /* The registers the thread resumed with after its last syscall: a signal
-     * stop with identical registers arrived before any user instruction ran. */
-    bool after_syscall;
-    regs_t after_syscall_regs;
-    uint64_t brk_cur;             /* program break as last seen (0: not yet) */
-    struct buf peek;              /* what a kernel-side copy to stdout/stderr may send */
-    enum fd_kind peek_kind;
-    bool failed;
-};
 
-static void write_event(struct recorder *R, struct event *ev)
+struct rtask *rtask_of(struct recorder *R, struct task *t)
+{
+    for (int i = 0; i < R->ntasks; i++)
+        if (R->tasks[i]->tid == t->tid)
+            return R->tasks[i];
+    if (R->ntasks == MAX_TASKS)
+        rw_fatal("too many threads (limit %d)", MAX_TASKS);
+    struct rtask *rt = xcalloc(1, sizeof *rt);
+    rt->tid = t->tid;
+    R->tasks[R->ntasks++] = rt;
+    return rt;
+}
+
+static void proc_put(struct rproc *p)
+{
+    if (p && --p->users == 0) {
+        if (p->mt)
+            memtrack_free(p->mt);
+        free(p);
+    }
+}
+
+static struct rproc *proc_new(pid_t tgid)
+{
+    struct rproc *p = xcalloc(1, sizeof *p);
+    p->tgid = tgid;
+    p->users = 1;
+    return p;
+}
+
+void rtask_forget(struct recorder *R, pid_t tid)
+{
+    for (int i = 0; i < R->ntasks; i++)
+        if (R->tasks[i]->tid == tid) {
+            struct rtask *rt = R->tasks[i];
+            event_free(&rt->cur);
+            buf_free(&rt->peek);
+            proc_put(rt->proc);
+            free(rt);
+            R->tasks[i] = R->tasks[--R->ntasks];
+            return;
+        }
+}
+
+void write_event(struct recorder *R, struct event *ev)
 {
     if (R->failed)
         return;
@@ -75,15 +100,34 @@ static void add_memory_patch(struct event *ev, struct task *t, uint64_t addr, ui
     }
 }
 
-static void record_pages_written(struct recorder *R, struct task *t, struct event *ev)
+void ensure_memtrack(struct recorder *R, struct task *t)
 {
+    struct rtask *rt = rtask_of(R, t);
+    rt->needs_memtrack = false;
+    if (!rt->proc) {
+        rt->proc = proc_new(t->tgid);
+    }
+    if (!rt->proc->mt) {
+        rt->proc->mt = memtrack_attach(t, R->mt_error, sizeof R->mt_error);
+        if (!rt->proc->mt)
+            rw_dbg("written-page tracking unavailable: %s", R->mt_error);
+    }
+}
+
+void record_pages_written(struct recorder *R, struct task *t, struct event *ev)
+{
+    struct rtask *rt = rtask_of(R, t);
     struct mem_region_pages *pages = NULL;
-    int n = R->mt ? memtrack_collect(R->mt, &pages) : -1;
+    int n = rt->proc && rt->proc->mt ? memtrack_collect(rt->proc->mt, &pages) : -1;
     for (int i = 0; i < n; i++)
         add_memory_patch(ev, t, pages[i].start, pages[i].end - pages[i].start);
     free(pages);
 }
 
+static struct memtrack *mt_of(struct rtask *rt)
+{
+    return rt->proc ? rt->proc->mt : NULL;
+}
 static void set_fd_kind(struct recorder *R, int64_t fd, enum fd_kind k)
 {
     if (fd >= 0 && fd < MAX_TRACKED_FDS)
@@ -141,11 +185,7 @@ static void track_fds(struct recorder *R, struct task *t, const struct event *ev
     }
 }
 
-/* sendfile, copy_file_range, splice, tee and vmsplice move bytes to the
- * recording's stdout without passing through user memory, so replay could not
- * print them again.  Look at the source before the call: the file at its offset,
- * the head of the pipe (tee() copies without consuming), or the iovecs. */
-static void peek_kernel_copy(struct recorder *R, struct task *t, const struct eng_ctx *c)
+static void peek_kernel_copy(struct recorder *R, struct rtask *rt, struct task *t, const struct eng_ctx *c)
 {
     int64_t in, out;
     uint64_t offp = 0, count;
@@ -157,9 +197,9 @@ static void peek_kernel_copy(struct recorder *R, struct task *t, const struct en
     case SYS_vmsplice: in = -1, out = (int64_t)c->args[0], count = 0; break;
     default: return;
     }
-    R->peek.len = 0;
-    R->peek_kind = get_fd_kind(R, out);
-    if (R->peek_kind == FD_OTHER)
+    rt->peek.len = 0;
+    rt->peek_kind = get_fd_kind(R, out);
+    if (rt->peek_kind == FD_OTHER)
         return;
     if (c->nr == SYS_vmsplice) {
         struct iovec iov[64];
@@ -167,8 +207,8 @@ static void peek_kernel_copy(struct recorder *R, struct task *t, const struct en
         if (task_read(t, c->args[1], iov, n * sizeof *iov) != n * sizeof *iov)
             return;
         for (size_t i = 0; i < n; i++) {
-            buf_reserve(&R->peek, iov[i].iov_len);
-            R->peek.len += task_read(t, (uint64_t)iov[i].iov_base, R->peek.data + R->peek.len, iov[i].iov_len);
+            buf_reserve(&rt->peek, iov[i].iov_len);
+            rt->peek.len += task_read(t, (uint64_t)iov[i].iov_base, rt->peek.data + rt->peek.len, iov[i].iov_len);
         }
         return;
     }
@@ -181,22 +221,22 @@ static void peek_kernel_copy(struct recorder *R, struct task *t, const struct en
     if (fd < 0)
         return;
     struct stat st;
-    buf_reserve(&R->peek, count);
+    buf_reserve(&rt->peek, count);
     if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) {
         int p[2];
         if (pipe2(p, O_NONBLOCK | O_CLOEXEC) == 0) {
             fcntl(p[1], F_SETPIPE_SZ, (int)(count < 4096 ? 4096 : count));
             ssize_t n = tee(fd, p[1], count, SPLICE_F_NONBLOCK);
             if (n > 0)
-                R->peek.len = (size_t)(read(p[0], R->peek.data, (size_t)n) > 0 ? n : 0);
+                rt->peek.len = (size_t)(read(p[0], rt->peek.data, (size_t)n) > 0 ? n : 0);
             close(p[0]);
             close(p[1]);
         }
     } else {
         int64_t off = 0;
         if (offp ? task_read(t, offp, &off, 8) == 8 : (off = lseek(fd, 0, SEEK_CUR)) >= 0) {
-            ssize_t n = pread(fd, R->peek.data, count, off);
-            R->peek.len = n > 0 ? (size_t)n : 0;
+            ssize_t n = pread(fd, rt->peek.data, count, off);
+            rt->peek.len = n > 0 ? (size_t)n : 0;
         }
     }
     close(fd);
@@ -206,8 +246,11 @@ static enum eng_verdict rec_syscall_entry(void *self, struct eng_ctx *c)
 {
     struct recorder *R = self;
     struct task *t = c->task;
-    event_free(&R->cur);
-    struct event *ev = &R->cur;
+    struct rtask *rt = rtask_of(R, t);
+    if (rt->needs_memtrack)
+        ensure_memtrack(R, t);
+    event_free(&rt->cur);
+    struct event *ev = &rt->cur;
     ev->type = EV_SYSCALL;
     ev->tid = t->tid;
     ev->pid = t->tgid;
@@ -216,9 +259,11 @@ static enum eng_verdict rec_syscall_entry(void *self, struct eng_ctx *c)
     regs_t *r = task_regs(t);
     ev->ip = regs_ip(r);
     ev->sp = regs_sp(r);
-    R->cur_open = true;
-    R->cur_unknown = false;
-    R->after_syscall = false;
+    rt->cur_open = true;
+    rt->cur_unknown = false;
+    rt->entry_written = false;
+    rt->in_syscall = true;
+    rt->after_syscall = false;
 
     struct mem_region in[8];
     int nin = syscall_inputs(c->nr, c->args, task_mem_read_cb, t, in, 8);
@@ -229,12 +274,12 @@ static enum eng_verdict rec_syscall_entry(void *self, struct eng_ctx *c)
         free(data);
     }
 
-    peek_kernel_copy(R, t, c);
+    peek_kernel_copy(R, rt, t, c);
     const struct syscall_info *si = syscall_lookup(c->nr);
     uint32_t cls = si ? si->cls : 0;
     if (cls & SC_REFUSE) {
-        /* Kernel-written shared rings (rseq, io_uring) cannot be replayed:
-         * say ENOSYS so libc falls back to plain syscalls. */
+        /* Kernel-written shared rings (rseq, io_uring) cannot be replayed, and
+         * clone3 hides its arguments in memory: say ENOSYS so libc falls back. */
         ev->flags |= EVF_REFUSED;
         ctx_emulate(c, -ENOSYS);
         return ENG_STOP;
@@ -246,16 +291,18 @@ static enum eng_verdict rec_syscall_entry(void *self, struct eng_ctx *c)
         ev->flags |= EVF_NO_RETURN;
         ev->ret = 0;
         write_event(R, ev);
-        R->cur_open = false;
+        rt->cur_open = false;
         return ENG_PASS;
     }
     struct mem_region probe[1];
     if (!si || syscall_outputs(c->nr, c->args, 0, task_mem_read_cb, t, probe, 0) < 0) {
         /* Unknown to the table: whatever it writes, the page tracker will see.
          * Forget what user code wrote so far so only the syscall's writes remain. */
-        R->cur_unknown = true;
-        record_pages_written(R, t, &(struct event){0});
-        if (!R->mt && !R->warned_untracked) {
+        rt->cur_unknown = true;
+        struct event scratch = {0};
+        record_pages_written(R, t, &scratch);
+        event_free(&scratch);
+        if (!mt_of(rt) && !R->warned_untracked) {
             rw_warn("%s is not in rewind's syscall table and written-page tracking is unavailable (%s):"
                     " replay may diverge", syscall_name(c->nr), R->mt_error);
             R->warned_untracked = true;
@@ -263,7 +310,6 @@ static enum eng_verdict rec_syscall_entry(void *self, struct eng_ctx *c)
     }
     return ENG_PASS;
 }
-
 /* Copies the file behind a new mapping into the trace. */
 static void record_mapped_file(struct recorder *R, struct task *t, struct event *ev)
 {
@@ -291,14 +337,16 @@ static void rec_syscall_exit(void *self, struct eng_ctx *c)
 {
     struct recorder *R = self;
     struct task *t = c->task;
-    struct event *ev = &R->cur;
-    if (!R->cur_open)
+    struct rtask *rt = rtask_of(R, t);
+    struct event *ev = &rt->cur;
+    rt->in_syscall = false;
+    if (!rt->cur_open)
         return;
-    R->cur_open = false;
+    rt->cur_open = false;
     ev->ret = c->ret;
     if (ev->flags & EVF_REFUSED) {
         /* nothing ran */
-    } else if (R->cur_unknown) {
+    } else if (rt->cur_unknown) {
         ev->flags |= EVF_UNKNOWN;
         record_pages_written(R, t, ev);
     } else {
@@ -320,16 +368,16 @@ static void rec_syscall_exit(void *self, struct eng_ctx *c)
     bool ok = ev->ret >= 0 || ev->ret < -4095;
     if (ok && ev->nr == SYS_mmap && !(ev->args[3] & MAP_ANONYMOUS))
         record_mapped_file(R, t, ev);
-    if (ok && R->mt) {
+    if (ok && mt_of(rt)) {
         if (ev->nr == SYS_mmap)
-            memtrack_add_range(R->mt, (uint64_t)ev->ret, PAGE_UP(ev->args[1]));
+            memtrack_add_range(mt_of(rt), (uint64_t)ev->ret, PAGE_UP(ev->args[1]));
         else if (ev->nr == SYS_mremap)
-            memtrack_add_range(R->mt, (uint64_t)ev->ret, PAGE_UP(ev->args[2]));
-        else if (ev->nr == SYS_brk && R->brk_cur && (uint64_t)ev->ret > R->brk_cur)
-            memtrack_add_range(R->mt, PAGE_UP(R->brk_cur), PAGE_UP((uint64_t)ev->ret) - PAGE_UP(R->brk_cur));
+            memtrack_add_range(mt_of(rt), (uint64_t)ev->ret, PAGE_UP(ev->args[2]));
+        else if (ev->nr == SYS_brk && rt->proc && rt->proc->brk_cur && (uint64_t)ev->ret > rt->proc->brk_cur)
+            memtrack_add_range(mt_of(rt), PAGE_UP(rt->proc->brk_cur), PAGE_UP((uint64_t)ev->ret) - PAGE_UP(rt->proc->brk_cur));
     }
-    if (ev->nr == SYS_brk)
-        R->brk_cur = (uint64_t)ev->ret;
+    if (ev->nr == SYS_brk && rt->proc)
+        rt->proc->brk_cur = (uint64_t)ev->ret;
     const struct syscall_info *si = syscall_lookup(ev->nr);
     if (ok && si && (si->cls & SC_WRITE)) {
         enum fd_kind k = get_fd_kind(R, (int64_t)ev->args[0]);
@@ -338,22 +386,22 @@ static void rec_syscall_exit(void *self, struct eng_ctx *c)
         else if (k == FD_STDERR)
             ev->flags |= EVF_ECHO_STDERR;
     }
-    if (ok && ev->ret > 0 && R->peek.len && R->peek_kind != FD_OTHER) {
+    if (ok && ev->ret > 0 && rt->peek.len && rt->peek_kind != FD_OTHER) {
         /* an input at address 0 holds the bytes a kernel-side copy printed */
-        event_add_input(ev, 0, R->peek.data, (uint32_t)((uint64_t)ev->ret < R->peek.len ? (uint64_t)ev->ret : R->peek.len));
-        ev->flags |= R->peek_kind == FD_STDOUT ? EVF_ECHO_STDOUT : EVF_ECHO_STDERR;
+        event_add_input(ev, 0, rt->peek.data, (uint32_t)((uint64_t)ev->ret < rt->peek.len ? (uint64_t)ev->ret : rt->peek.len));
+        ev->flags |= rt->peek_kind == FD_STDOUT ? EVF_ECHO_STDOUT : EVF_ECHO_STDERR;
     }
-    R->peek.len = 0;
+    rt->peek.len = 0;
     if (ev->ret == -ERESTARTSYS || ev->ret == -ERESTARTNOINTR || ev->ret == -ERESTARTNOHAND ||
         ev->ret == -ERESTART_RESTARTBLOCK || ev->ret == -EINTR)
         ev->flags |= EVF_INTERRUPTED;
     track_fds(R, t, ev);
     write_event(R, ev);
 
-    R->after_syscall = true;
-    R->after_syscall_regs = *task_regs(t);
-    regs_set_ret(&R->after_syscall_regs, (uint64_t)ev->ret);
-    regs_set_sysno(&R->after_syscall_regs, (uint64_t)ev->nr);
+    rt->after_syscall = true;
+    rt->after_syscall_regs = *task_regs(t);
+    regs_set_ret(&rt->after_syscall_regs, (uint64_t)ev->ret);
+    regs_set_sysno(&rt->after_syscall_regs, (uint64_t)ev->nr);
 }
 
 /* rdtsc/rdtscp trap as SIGSEGV (PR_TSC_SIGSEGV), cpuid as SIGSEGV when faulting is on. */
@@ -398,7 +446,7 @@ static bool emulate_trapped_insn(struct recorder *R, struct task *t)
     regs_set_ip(&r, regs_ip(&r) + (uint64_t)len);
     task_set_regs(t, &r);
     write_event(R, &ev);
-    R->after_syscall = false;
+    rtask_of(R, t)->after_syscall = false;
     return true;
 }
 
@@ -416,6 +464,7 @@ static enum eng_verdict rec_signal(void *self, struct eng_ctx *c)
         c->sig = 0;
         return ENG_STOP;
     }
+    struct rtask *rt = rtask_of(R, t);
     struct event ev = {.type = EV_SIGNAL, .tid = t->tid, .pid = t->tgid, .signo = c->sig};
     uint8_t si[128];
     task_get_siginfo(t, si);
@@ -426,7 +475,7 @@ static enum eng_verdict rec_signal(void *self, struct eng_ctx *c)
     ev.ip = regs_ip(r);
     if (is_fault_signal(c->sig, (siginfo_t *)si)) {
         ev.flags |= EVF_SIG_FAULT;
-    } else if (R->after_syscall && memcmp(r, &R->after_syscall_regs, sizeof *r) == 0) {
+    } else if (rt->after_syscall && memcmp(r, &rt->after_syscall_regs, sizeof *r) == 0) {
         ev.flags |= EVF_SIG_INJECT;
     } else {
         /* Arrived at an arbitrary instruction: record the whole state so replay
@@ -439,14 +488,14 @@ static enum eng_verdict rec_signal(void *self, struct eng_ctx *c)
             ev.flags |= EVF_XSTATE;
             free(x);
         }
-        if (!R->mt)
+        if (!mt_of(rt))
             rw_warn("signal %s arrived asynchronously and written-page tracking is unavailable (%s):"
                     " replay may diverge", signal_name(c->sig), R->mt_error);
         record_pages_written(R, t, &ev);
     }
     write_event(R, &ev);
     event_free(&ev);
-    R->after_syscall = false;
+    rt->after_syscall = false;
     return ENG_PASS;
 }
 
@@ -454,13 +503,15 @@ static enum eng_verdict rec_exec(void *self, struct eng_ctx *c)
 {
     struct recorder *R = self;
     struct task *t = c->task;
-    if (R->cur_open) {
+    struct rtask *rt = rtask_of(R, t);
+    if (rt->cur_open) {
         /* the execve that got us here: it does not return to the old image */
-        R->cur.ret = 0;
-        R->cur.flags |= EVF_NO_RETURN;
-        write_event(R, &R->cur);
-        R->cur_open = false;
+        rt->cur.ret = 0;
+        rt->cur.flags |= EVF_NO_RETURN;
+        write_event(R, &rt->cur);
+        rt->cur_open = false;
     }
+    rt->in_syscall = false;
     struct event ev = {.type = EV_EXEC, .tid = t->tid, .pid = t->tgid};
     char err[512];
     if (!exec_snapshot(t, R->w, &ev, err, sizeof err))
@@ -470,13 +521,11 @@ static enum eng_verdict rec_exec(void *self, struct eng_ctx *c)
 
     if (R->cpuid_faulting)
         task_inject_syscall(t, SYS_arch_prctl, ARCH_SET_CPUID, 0, 0, 0, 0, 0);
-    if (R->mt)
-        memtrack_free(R->mt);
-    R->mt = memtrack_attach(t, R->mt_error, sizeof R->mt_error);
-    if (!R->mt)
-        rw_dbg("written-page tracking unavailable: %s", R->mt_error);
-    R->after_syscall = false;
-    R->brk_cur = 0;
+    /* a new address space */
+    proc_put(rt->proc);
+    rt->proc = proc_new(t->tgid);
+    ensure_memtrack(R, t);
+    rt->after_syscall = false;
     return ENG_PASS;
 }
 
@@ -485,6 +534,31 @@ static void rec_exit(void *self, struct eng_ctx *c)
     struct recorder *R = self;
     struct event ev = {.type = EV_EXIT, .tid = c->task->tid, .pid = c->task->tgid, .status = c->status};
     write_event(R, &ev);
+    if (R->current == c->task)
+        R->current = NULL;
+    rtask_forget(R, c->task->tid);
+}
+
+static void rec_clone(void *self, struct eng_ctx *c)
+{
+    struct recorder *R = self;
+    struct rtask *parent = rtask_of(R, c->task);
+    struct rtask *child = rtask_of(R, c->child);
+    uint64_t flags = 0;
+    if (parent->cur_open && parent->cur.nr == SYS_clone)
+        flags = parent->cur.args[0];
+    else if (parent->cur_open && parent->cur.nr == SYS_vfork)
+        flags = CLONE_VM | CLONE_VFORK;
+    if ((flags & CLONE_VM) && parent->proc) {
+        /* threads and vfork children share the address space and its tracker */
+        child->proc = parent->proc;
+        child->proc->users++;
+    } else {
+        child->proc = proc_new(c->child->tgid);
+        child->proc->brk_cur = parent->proc ? parent->proc->brk_cur : 0;
+        child->needs_memtrack = true;
+    }
+    child->queued = ++R->queue_clock;
 }
 
 static const struct engine_ops recorder_ops = {
@@ -494,6 +568,7 @@ static const struct engine_ops recorder_ops = {
     .signal = rec_signal,
     .exec = rec_exec,
     .exit = rec_exit,
+    .clone = rec_clone,
 };
 
 /* ---- the driver ---- */
@@ -559,6 +634,9 @@ int record_main(const struct record_options *o)
     R->cpuid_faulting = cpuid_faulting_works();
     h.cpuid_faulting = R->cpuid_faulting;
     h.bound_cpu = sched_getcpu() >= 0 ? sched_getcpu() : 0;
+    R->slice_ms = o->slice_ms > 0 ? o->slice_ms : 20;
+    R->chaos = o->chaos;
+    R->rng = (uint64_t)now_ns() | 1;
     R->fd_kind[1] = FD_STDOUT;
     R->fd_kind[2] = FD_STDERR;
 
@@ -583,16 +661,17 @@ int record_main(const struct record_options *o)
     struct tracer tr;
     tracer_init(&tr);
     tracer_attach(&tr, &recorder_ops, R);
+    tracer_set_scheduler(&tr, record_schedule, R, R->slice_ms);
     tracer_add_task(&tr, t);
     int status = tracer_run(&tr);
     bool ok = !R->failed;
     if (!trace_close(R->w)) {
         ok = false;
     }
-    if (R->mt)
-        memtrack_free(R->mt);
-    event_free(&R->cur);
-    buf_free(&R->peek);
+    while (R->ntasks)
+        rtask_forget(R, R->tasks[0]->tid);
+    rw_dbg("%lu thread switches, %lu preemptions (%lu bytes of state deltas)", (unsigned long)R->switches,
+           (unsigned long)R->preemptions, (unsigned long)R->preempt_bytes);
     free(R);
     if (!ok)
         rw_warn("the trace in %s is incomplete", dir);

@@ -16,6 +16,8 @@ struct record_options {
     const char *out_dir;     /* NULL: default location */
     char **argv;             /* program and arguments */
     bool quiet;
+    int slice_ms;            /* time slice before a thread is preempted (0: default) */
+    bool chaos;              /* random slices and switch points */
 };
 
 /* Records; returns the exit status rewind should exit with (the program's). */

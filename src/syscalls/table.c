@@ -376,7 +376,8 @@ static const struct syscall_info table[] = {
     SYS(432, "fsmount",                0,          A_FD, A_HEX, A_HEX),
     SYS(433, "fspick",                 0,          A_DIRFD, A_PATH, A_HEX),
     SYS(434, "pidfd_open",             0,          A_INT, A_HEX),
-    SYS(435, "clone3",                 PROC,       A_STRUCT_IN, A_UINT),
+    /* refused: libc falls back to clone, whose arguments are all in registers */
+    SYS(435, "clone3",                 PROC | REF, A_STRUCT_IN, A_UINT),
     SYS(436, "close_range",            CLOSE,      A_UINT, A_UINT, A_HEX),
     SYS(437, "openat2",                0,          A_DIRFD, A_PATH, A_STRUCT_IN, A_UINT),
     SYS(438, "pidfd_getfd",            0,          A_FD, A_INT, A_HEX),

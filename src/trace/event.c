@@ -16,6 +16,7 @@ static const char *const type_names[EV_TYPE_MAX] = {
     [EV_RDTSC] = "rdtsc",
     [EV_CPUID] = "cpuid",
     [EV_EXIT] = "exit",
+    [EV_PREEMPT] = "preempt",
 };
 
 const char *event_type_name(uint32_t type)

@@ -17,6 +17,8 @@ enum event_type {
     EV_RDTSC,      /* a trapped rdtsc/rdtscp: vals[0]=tsc, vals[1]=aux (rdtscp) */
     EV_CPUID,      /* a trapped cpuid: vals[0..3]=eax,ebx,ecx,edx out; args[0..1]=leaf,subleaf */
     EV_EXIT,       /* a thread exited; status = wait status */
+    EV_PREEMPT,    /* a thread was stopped after its time slice: regs (+ xstate) and
+                    * patches are a state delta from its previous event */
     EV_TYPE_MAX
 };
 
@@ -28,6 +30,8 @@ enum event_type {
 #define EVF_REFUSED      0x0010u /* refused at record time (rseq, io_uring): ret is -ENOSYS */
 #define EVF_INTERRUPTED  0x0020u /* interrupted by a signal (ret is -ERESTART* or -EINTR) */
 #define EVF_NO_RETURN    0x0040u /* never returned to this image (execve success, exit) */
+#define EVF_ENTRY_ONLY   0x0080u /* the thread entered this syscall and others ran while it was
+                                  * in the kernel; the complete event for it comes later */
 /* EV_SIGNAL flags: how replay brings the signal about */
 #define EVF_SIG_FAULT    0x0100u /* raised by an instruction (SIGSEGV...): replay re-executes it */
 #define EVF_SIG_INJECT   0x0200u /* pending on return from the previous syscall: replay sends it */

@@ -1,0 +1,73 @@
+/* recorder — the recorder's internal state, shared by its engine callbacks
+ * (record.c) and its scheduler (sched.c).  Not for use outside record/. */
+#ifndef REWIND_RECORDER_H
+#define REWIND_RECORDER_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "../engine/engine.h"
+#include "../trace/trace.h"
+#include "../tracee/memtrack.h"
+#include "../util/util.h"
+
+#define MAX_TRACKED_FDS 4096
+enum fd_kind { FD_OTHER = 0, FD_STDOUT, FD_STDERR };
+
+/* One address space: a process, or a vfork child borrowing its parent's. */
+struct rproc {
+    pid_t tgid;
+    struct memtrack *mt;          /* NULL when written-page tracking is unavailable */
+    uint64_t brk_cur;             /* program break as last seen (0: not yet) */
+    int users;                    /* threads using it */
+};
+
+/* The recorder's view of one thread. */
+struct rtask {
+    pid_t tid;
+    struct rproc *proc;
+    struct event cur;             /* the syscall between its entry and exit */
+    bool cur_open;
+    bool cur_unknown;             /* the table cannot tell what it writes */
+    bool entry_written;           /* an EVF_ENTRY_ONLY event went out for cur */
+    bool in_syscall;              /* between its entry and exit stops */
+    /* The registers the thread resumed with after its last syscall: a signal
+     * stop with identical registers arrived before any user instruction ran. */
+    bool after_syscall;
+    regs_t after_syscall_regs;
+    struct buf peek;              /* what a kernel-side copy to stdout/stderr may send */
+    enum fd_kind peek_kind;
+    uint64_t queued;              /* run-queue order: smaller runs first */
+    bool needs_memtrack;          /* attach written-page tracking at its next stop */
+};
+
+struct recorder {
+    struct trace_writer *w;
+    char mt_error[256];
+    bool warned_untracked;
+    bool cpuid_faulting;
+    uint8_t fd_kind[MAX_TRACKED_FDS]; /* which fds still lead to the recording's stdout/stderr */
+    bool failed;
+    struct rtask *tasks[MAX_TASKS];
+    int ntasks;
+    /* scheduling: one thread of the whole tree runs user code at a time */
+    struct task *current;
+    uint64_t slice_start_ns;
+    int slice_ms;
+    bool chaos;                   /* random slices and switch points */
+    uint64_t rng;
+    uint64_t queue_clock;
+    uint64_t preemptions, preempt_bytes, switches;
+};
+
+struct rtask *rtask_of(struct recorder *R, struct task *t);
+void rtask_forget(struct recorder *R, pid_t tid);
+void write_event(struct recorder *R, struct event *ev);
+/* Adds every page written in t's address space since the last look to ev. */
+void record_pages_written(struct recorder *R, struct task *t, struct event *ev);
+/* Sets written-page tracking up for t's address space if it has none. */
+void ensure_memtrack(struct recorder *R, struct task *t);
+
+/* The scheduler (tracer_set_scheduler). */
+void record_schedule(void *self, struct tracer *tr, struct task *t);
+uint64_t now_ns(void);
+
+#endif

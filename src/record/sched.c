@@ -1,0 +1,180 @@
+/* sched — the recording scheduler: one thread of the whole recorded tree runs
+ * user code at a time, so the recorded order of events is the order in which
+ * memory was touched.
+ *
+ * A thread keeps the CPU until it
+ *   - enters a syscall that may block while others are ready: it goes on into
+ *     the kernel alone (an EVF_ENTRY_ONLY event marks where its user code
+ *     ended) and another thread runs; its result is recorded when it comes out;
+ *   - stays in the kernel longer than a slice: the same;
+ *   - runs user code longer than a slice while others are ready: it is
+ *     interrupted and its state recorded as a delta (EV_PREEMPT).
+ * With --chaos, slices are random and any syscall may be a switch point. */
+#include "recorder.h"
+#include "../syscalls/syscalls.h"
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t rnd(struct recorder *R)
+{
+    /* xorshift64: chaos needs variety, not quality */
+    R->rng ^= R->rng << 13;
+    R->rng ^= R->rng >> 7;
+    R->rng ^= R->rng << 17;
+    return R->rng;
+}
+
+static uint64_t slice_ns(struct recorder *R)
+{
+    uint64_t ms = (uint64_t)R->slice_ms;
+    if (R->chaos)
+        ms = 1 + rnd(R) % (2 * ms);
+    return ms * 1000000ull;
+}
+
+/* Tasks stopped and waiting to run, other than the current one. */
+static struct task *pick_ready(struct recorder *R, struct tracer *tr, bool any_other)
+{
+    struct task *best = NULL;
+    uint64_t best_q = UINT64_MAX;
+    int n = 0;
+    for (int i = 0; i < tr->ntasks; i++) {
+        struct task *x = tr->tasks[i];
+        if (x == R->current || !tracer_is_held(tr, x))
+            continue;
+        n++;
+        uint64_t q = R->chaos ? rnd(R) : rtask_of(R, x)->queued;
+        if (q < best_q) {
+            best_q = q;
+            best = x;
+        }
+    }
+    (void)any_other;
+    return n ? best : NULL;
+}
+
+static void run(struct recorder *R, struct tracer *tr, struct task *t)
+{
+    if (R->current != t)
+        R->switches++;
+    R->current = t;
+    R->slice_start_ns = now_ns();
+    struct rtask *rt = rtask_of(R, t);
+    if (rt->needs_memtrack && (t->stop == STOP_SYSCALL_EXIT || t->stop == STOP_SYSCALL_ENTRY))
+        ensure_memtrack(R, t);
+    tracer_release(tr, t);
+}
+
+static void pick_and_run(struct recorder *R, struct tracer *tr)
+{
+    if (R->current)
+        return;
+    struct task *next = pick_ready(R, tr, false);
+    if (next)
+        run(R, tr, next);
+}
+
+/* The current thread leaves the CPU while inside a syscall. */
+static void switch_out_in_kernel(struct recorder *R, struct tracer *tr, struct task *t)
+{
+    struct rtask *rt = rtask_of(R, t);
+    if (rt->cur_open && !rt->entry_written) {
+        struct event marker = rt->cur;  /* shallow: written, not freed */
+        marker.flags |= EVF_ENTRY_ONLY;
+        marker.npatches = 0;
+        marker.patches = NULL;
+        write_event(R, &marker);
+        rt->cur.seq = marker.seq;
+        rt->entry_written = true;
+    }
+    R->current = NULL;
+}
+
+static void record_preemption(struct recorder *R, struct task *t)
+{
+    struct event ev = {.type = EV_PREEMPT, .tid = t->tid, .pid = t->tgid};
+    regs_t *r = task_regs(t);
+    blob_set(&ev.regs, r, sizeof *r);
+    ev.flags |= EVF_REGS;
+    ev.ip = regs_ip(r);
+    uint32_t xlen;
+    uint8_t *x = task_get_xstate(t, &xlen);
+    if (x) {
+        blob_set(&ev.xstate, x, xlen);
+        ev.flags |= EVF_XSTATE;
+        free(x);
+    }
+    record_pages_written(R, t, &ev);
+    for (uint32_t i = 0; i < ev.npatches; i++)
+        R->preempt_bytes += ev.patches[i].len;
+    R->preemptions++;
+    write_event(R, &ev);
+    event_free(&ev);
+    rtask_of(R, t)->after_syscall = false;
+}
+
+static bool may_block(struct recorder *R, struct rtask *rt)
+{
+    if (!rt->cur_open)
+        return false;
+    const struct syscall_info *si = syscall_lookup(rt->cur.nr);
+    if (si && (si->cls & SC_BLOCKING))
+        return true;
+    /* chaos: sometimes let another thread in at any syscall */
+    return R->chaos && !rt->cur_unknown && rnd(R) % 4 == 0;
+}
+
+void record_schedule(void *self, struct tracer *tr, struct task *t)
+{
+    struct recorder *R = self;
+    if (!t) {
+        /* a tick: nothing stopped for a while */
+        if (!R->current) {
+            pick_and_run(R, tr);
+            return;
+        }
+        if (now_ns() - R->slice_start_ns < slice_ns(R) || !pick_ready(R, tr, true))
+            return;
+        struct rtask *rt = rtask_of(R, R->current);
+        if (rt->in_syscall) {
+            switch_out_in_kernel(R, tr, R->current);
+            pick_and_run(R, tr);
+        } else {
+            tracer_interrupt(tr, R->current);
+            R->slice_start_ns = now_ns(); /* do not ask twice in one slice */
+        }
+        return;
+    }
+    struct rtask *rt = rtask_of(R, t);
+    if (t != R->current) {
+        /* out of the kernel, newly born, or interrupted too late: ready to run */
+        rt->queued = ++R->queue_clock;
+        pick_and_run(R, tr);
+        return;
+    }
+    if (t->stop == STOP_GROUP && t->sig == SIGTRAP) {
+        record_preemption(R, t);
+        rt->queued = ++R->queue_clock;
+        R->current = NULL;
+        pick_and_run(R, tr);
+        if (!R->current)
+            run(R, tr, t);  /* nobody else wants the CPU after all */
+        return;
+    }
+    if (t->stop == STOP_SYSCALL_ENTRY && may_block(R, rt) && pick_ready(R, tr, true)) {
+        switch_out_in_kernel(R, tr, t);
+        tracer_release(tr, t);   /* into the kernel, on its own */
+        pick_and_run(R, tr);
+        return;
+    }
+    tracer_release(tr, t);
+}
