@@ -269,7 +269,7 @@ elapsed=$(awk -v a="$(usec "$start")" -v b="$(usec "$EPOCHREALTIME")" 'BEGIN { p
 
 # ---------------------------------------------------------------- report
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
-machine="$(nproc) CPUs, ${cpu:-unknown CPU}, Linux $(uname -r)"
+machine="$(nproc --all) CPUs, ${cpu:-unknown CPU}, Linux $(uname -r)"
 pinning=${CPU:+"everything pinned to CPU $CPU (BENCH_CPU)"}
 pinning=${pinning:-"not pinned (rewind binds only the traced program to one CPU)"}
 version=$("$REWIND" --version 2>/dev/null | head -n 1)

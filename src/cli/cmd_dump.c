@@ -46,6 +46,11 @@ static void describe(struct buf *b, const struct event *ev)
     char tmp[512];
     switch (ev->type) {
     case EV_SYSCALL:
+        if (ev->flags & EVF_ENTRY_ONLY) {
+            syscall_format(b, ev->nr, ev->args, 0, false, event_mem, (void *)ev);
+            puts_buf(b, " <unfinished ...> (thread switch)");
+            break;
+        }
         syscall_format(b, ev->nr, ev->args, ev->ret, !(ev->flags & EVF_NO_RETURN) || ev->nr == 59,
                        event_mem, (void *)ev);
         if (ev->flags & EVF_NO_RETURN && ev->nr != 59 && ev->nr != 322)
@@ -72,6 +77,15 @@ static void describe(struct buf *b, const struct event *ev)
             puts_buf(b, tmp);
         }
         puts_buf(b, ") ---");
+        break;
+    }
+    case EV_PREEMPT: {
+        uint64_t bytes = 0;
+        for (uint32_t i = 0; i < ev->npatches; i++)
+            bytes += ev->patches[i].len;
+        snprintf(tmp, sizeof tmp, "--- preempted at %#lx (state delta: registers + %lu bytes in %u ranges) ---",
+                 (unsigned long)ev->ip, (unsigned long)bytes, ev->npatches);
+        puts_buf(b, tmp);
         break;
     }
     case EV_EXEC:

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
+#include <linux/sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,28 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* Replay's view of one thread. */
+struct rpt {
+    int32_t rec_tid;         /* its tid in the recording (0 until its creator's clone returns) */
+    struct task *t;          /* NULL once it exited */
+    struct event cur;        /* the syscall between its entry and exit */
+    bool cur_open;
+    bool entry_held;         /* held at an entry the recording completes later */
+    bool ran_ahead;          /* a real syscall whose completion event is still to come */
+    bool have_real_ret;
+    int64_t real_ret;        /* what the kernel returned for it */
+    long mmap_fd;            /* fd injected for a file mmap, -1 if none */
+    bool signal_sent_early;  /* the next signal was sent before a real syscall blocked */
+    struct task *child;      /* created by its last clone */
+    bool exited;
+    int status;
+};
+
+struct brk_state {
+    pid_t tgid;
+    uint64_t brk;
+};
+
 struct replayer {
     struct trace_reader *r;
     const struct trace_header *h;
@@ -30,18 +53,59 @@ struct replayer {
     struct event next;       /* the next recorded event */
     bool have_next;
     bool trace_done;         /* no more events (clean end or interrupted recording) */
-    struct event cur;        /* the syscall between its entry and exit */
-    bool cur_open;
-    long mmap_fd;            /* fd injected for a file mmap, -1 if none */
-    uint64_t brk_cur;        /* the program break replay maintains with mmap */
+    struct rpt *threads[MAX_TASKS];
+    int nthreads;
+    struct brk_state brks[MAX_TASKS];
+    int nbrks;
+    int32_t leader_rec_tid;
     bool diverged;
     bool incomplete;         /* the recording was interrupted and replay reached its end */
     int recorded_status;
     bool exited;
-    bool signal_sent_early;  /* the next event's signal was sent at the syscall's entry */
 };
 
 static struct tracer *g_tracer;
+
+static struct rpt *rpt_of_task(struct replayer *R, struct task *t)
+{
+    for (int i = 0; i < R->nthreads; i++)
+        if (R->threads[i]->t == t)
+            return R->threads[i];
+    if (R->nthreads == MAX_TASKS)
+        rw_fatal("too many threads");
+    struct rpt *p = xcalloc(1, sizeof *p);
+    p->t = t;
+    p->mmap_fd = -1;
+    R->threads[R->nthreads++] = p;
+    return p;
+}
+
+static struct rpt *rpt_of_rec(struct replayer *R, int32_t rec_tid)
+{
+    for (int i = 0; i < R->nthreads; i++)
+        if (R->threads[i]->rec_tid == rec_tid)
+            return R->threads[i];
+    return NULL;
+}
+
+/* The program break replay keeps for an address space. */
+static uint64_t *brk_of(struct replayer *R, pid_t tgid)
+{
+    for (int i = 0; i < R->nbrks; i++)
+        if (R->brks[i].tgid == tgid)
+            return &R->brks[i].brk;
+    if (R->nbrks == MAX_TASKS)
+        R->nbrks = 0;
+    R->brks[R->nbrks].tgid = tgid;
+    R->brks[R->nbrks].brk = 0;
+    return &R->brks[R->nbrks++].brk;
+}
+
+static void stop_replay(struct replayer *R)
+{
+    R->diverged = true;
+    g_tracer->stop_requested = true;
+}
 
 static void advance(struct replayer *R)
 {
@@ -57,8 +121,7 @@ static void advance(struct replayer *R)
     R->trace_done = true;
     if (rc < 0) {
         rw_warn("%s", trace_error(R->r));
-        R->diverged = true;
-        g_tracer->stop_requested = true;
+        stop_replay(R);
     }
 }
 
@@ -79,7 +142,7 @@ static void diverge(struct replayer *R, struct task *t, const char *fmt, ...)
             rw_warn("replay reached the end of the recording, which was interrupted: %s", trace_error(R->r));
             R->incomplete = true;
         } else {
-            rw_warn("replay diverged after the last recorded event (thread %d): found %s", t->tid, found);
+            rw_warn("replay diverged after the last recorded event (thread %d): found %s", t ? t->tid : 0, found);
             R->diverged = true;
         }
     } else {
@@ -165,26 +228,27 @@ static bool is_error(int64_t ret) { return ret < 0 && ret >= -4095; }
 static void replay_brk(struct replayer *R, struct task *t, const struct event *ev)
 {
     uint64_t nb = (uint64_t)ev->ret;
-    if (R->brk_cur && nb != R->brk_cur) {
-        uint64_t old_end = PAGE_UP(R->brk_cur), new_end = PAGE_UP(nb);
+    uint64_t *brk_cur = brk_of(R, t->tgid);
+    if (*brk_cur && nb != *brk_cur) {
+        uint64_t old_end = PAGE_UP(*brk_cur), new_end = PAGE_UP(nb);
         if (new_end > old_end)
             task_inject_syscall(t, SYS_mmap, old_end, new_end - old_end, PROT_READ | PROT_WRITE,
                                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, (uint64_t)-1, 0);
         else if (new_end < old_end)
             task_inject_syscall(t, SYS_munmap, new_end, old_end - new_end, 0, 0, 0, 0);
     }
-    R->brk_cur = nb;
+    *brk_cur = nb;
 }
 
 /* Rewrites a recorded mmap so the kernel places it exactly where it was,
  * backed by the trace's copy of the file. */
-static bool prepare_mmap(struct replayer *R, struct task *t, const struct event *ev)
+static bool prepare_mmap(struct replayer *R, struct rpt *p, struct task *t, const struct event *ev)
 {
     regs_t r = *task_regs(t);
     uint64_t flags = ev->args[3];
     flags &= ~(uint64_t)(MAP_FIXED_NOREPLACE | MAP_32BIT);
     flags |= MAP_FIXED;
-    R->mmap_fd = -1;
+    p->mmap_fd = -1;
     if (!(flags & MAP_ANONYMOUS)) {
         if (!ev->file_id) {
             diverge(R, t, "a file mapping the recording has no copy of");
@@ -192,14 +256,13 @@ static bool prepare_mmap(struct replayer *R, struct task *t, const struct event 
         }
         /* Never write through to the trace's copy (it may be a hard link). */
         flags = (flags & ~(uint64_t)(MAP_SHARED | MAP_SHARED_VALIDATE)) | MAP_PRIVATE;
-        R->mmap_fd = addrspace_open_file(t, R->r, ev->file_id);
-        if (R->mmap_fd < 0) {
-            rw_warn("cannot open the trace's copy of a mapped file: %s", strerror((int)-R->mmap_fd));
-            R->diverged = true;
-            g_tracer->stop_requested = true;
+        p->mmap_fd = addrspace_open_file(t, R->r, ev->file_id);
+        if (p->mmap_fd < 0) {
+            rw_warn("cannot open the trace's copy of a mapped file: %s", strerror((int)-p->mmap_fd));
+            stop_replay(R);
             return false;
         }
-        regs_set_arg(&r, 4, (uint64_t)R->mmap_fd);
+        regs_set_arg(&r, 4, (uint64_t)p->mmap_fd);
     }
     regs_set_arg(&r, 0, (uint64_t)ev->ret);
     regs_set_arg(&r, 3, flags);
@@ -239,16 +302,20 @@ static bool inputs_match(struct task *t, const struct event *ev)
     return true;
 }
 
-static enum eng_verdict rp_syscall_entry(void *self, struct eng_ctx *c)
+/* Takes the next event over as p's current syscall. */
+static void take_next(struct replayer *R, struct rpt *p)
 {
-    struct replayer *R = self;
-    struct task *t = c->task;
+    event_free(&p->cur);
+    p->cur = R->next;
+    memset(&R->next, 0, sizeof R->next);
+    R->have_next = false;
+    p->cur_open = true;
+    advance(R);
+}
+
+static bool entry_matches(struct replayer *R, struct task *t, const struct eng_ctx *c, const struct event *ev)
+{
     regs_t *r = task_regs(t);
-    if (!R->have_next || R->next.type != EV_SYSCALL) {
-        diverge(R, t, "%s (syscall %ld) at %#lx", syscall_name(c->nr), c->nr, (unsigned long)regs_ip(r));
-        return ENG_STOP;
-    }
-    const struct event *ev = &R->next;
     const struct syscall_info *si = syscall_lookup(c->nr);
     int nargs = si ? si->nargs : 6;
     bool args_same = true;
@@ -262,7 +329,7 @@ static enum eng_verdict rp_syscall_entry(void *self, struct eng_ctx *c)
                 (unsigned long)regs_ip(r), (unsigned long)regs_sp(r), (unsigned long)ev->ip,
                 (unsigned long)ev->sp);
         buf_free(&b);
-        return ENG_STOP;
+        return false;
     }
     if (!inputs_match(t, ev)) {
         struct buf b = {0};
@@ -270,25 +337,69 @@ static enum eng_verdict rp_syscall_entry(void *self, struct eng_ctx *c)
         buf_put_u8(&b, 0);
         diverge(R, t, "%s (different memory arguments)", (char *)b.data);
         buf_free(&b);
+        return false;
+    }
+    return true;
+}
+
+/* Whether replay runs this recorded syscall for real (else it is answered from the trace). */
+static bool runs_for_real(const struct event *ev)
+{
+    bool real = (ev->flags & EVF_EXEC_REAL) && !(ev->flags & EVF_REFUSED);
+    if (real && is_error(ev->ret) && (ev->nr == SYS_mmap || ev->nr == SYS_execve || ev->nr == SYS_execveat ||
+                                      ev->nr == SYS_clone || ev->nr == SYS_fork || ev->nr == SYS_vfork))
+        real = false; /* failed: nothing to reproduce but the error */
+    if (ev->nr == SYS_brk)
+        real = false;
+    return real;
+}
+
+/* Rewrites a real syscall's arguments where the recording's placement must be
+ * forced.  False if replay had to stop. */
+static bool prepare_real(struct replayer *R, struct rpt *p, struct task *t, const struct event *ev)
+{
+    if (ev->nr == SYS_mmap && !prepare_mmap(R, p, t, ev))
+        return false;
+    if (ev->nr == SYS_mremap && (uint64_t)ev->ret != ev->args[0]) {
+        regs_t nr = *task_regs(t);
+        regs_set_arg(&nr, 3, nr.r10 | MREMAP_MAYMOVE | MREMAP_FIXED);
+        regs_set_arg(&nr, 4, (uint64_t)ev->ret);
+        task_set_regs(t, &nr);
+    }
+    if ((ev->nr == SYS_execve || ev->nr == SYS_execveat) && (ev->flags & EVF_NO_RETURN))
+        prepare_execve(R, t);
+    return true;
+}
+
+static enum eng_verdict rp_syscall_entry(void *self, struct eng_ctx *c)
+{
+    struct replayer *R = self;
+    struct task *t = c->task;
+    struct rpt *p = rpt_of_task(R, t);
+    if (!R->have_next || R->next.type != EV_SYSCALL || R->next.tid != p->rec_tid) {
+        diverge(R, t, "%s (syscall %ld) at %#lx", syscall_name(c->nr), c->nr,
+                (unsigned long)regs_ip(task_regs(t)));
         return ENG_STOP;
     }
-    /* take the event over */
-    event_free(&R->cur);
-    R->cur = R->next;
-    memset(&R->next, 0, sizeof R->next);
-    R->have_next = false;
-    R->cur_open = true;
-    advance(R);
-    const struct event *cur = &R->cur;
-
-    bool real = (cur->flags & EVF_EXEC_REAL) && !(cur->flags & EVF_REFUSED);
-    if (real && is_error(cur->ret) && (cur->nr == SYS_mmap || cur->nr == SYS_execve || cur->nr == SYS_execveat))
-        real = false; /* failed: nothing to reproduce but the error */
-    if (cur->nr == SYS_brk) {
-        replay_brk(R, t, cur);
-        real = false;
+    if (!entry_matches(R, t, c, &R->next))
+        return ENG_STOP;
+    bool entry_only = R->next.flags & EVF_ENTRY_ONLY;
+    take_next(R, p);
+    const struct event *cur = &p->cur;
+    if (entry_only) {
+        /* Other threads ran while this one was in the kernel: its result comes
+         * later in the recording.  Real calls (vfork, rt_sigsuspend) go ahead now. */
+        if (!runs_for_real(cur)) {
+            p->entry_held = true;
+            return ENG_HOLD;
+        }
+        p->ran_ahead = true;
+        p->have_real_ret = false;
+        return ENG_STOP;
     }
-    if (!real) {
+    if (!runs_for_real(cur)) {
+        if (cur->nr == SYS_brk)
+            replay_brk(R, t, cur);
         echo_output(R, t, cur);
         ctx_emulate(c, cur->ret);
         return ENG_STOP;
@@ -296,58 +407,66 @@ static enum eng_verdict rp_syscall_entry(void *self, struct eng_ctx *c)
     /* A real call that was interrupted (rt_sigsuspend): make the signal pending
      * before it starts, so it returns the way it did instead of waiting. */
     if ((cur->flags & EVF_INTERRUPTED) && R->have_next && R->next.type == EV_SIGNAL &&
-        (R->next.flags & EVF_SIG_INJECT)) {
+        R->next.tid == p->rec_tid && (R->next.flags & EVF_SIG_INJECT)) {
         syscall(SYS_tgkill, t->tgid, t->tid, R->next.signo);
-        R->signal_sent_early = true;
+        p->signal_sent_early = true;
     }
-    if (cur->nr == SYS_mmap && !prepare_mmap(R, t, cur))
-        return ENG_STOP;
-    if (cur->nr == SYS_mremap && (uint64_t)cur->ret != cur->args[0]) {
-        regs_t nr = *task_regs(t);
-        regs_set_arg(&nr, 3, nr.r10 | MREMAP_MAYMOVE | MREMAP_FIXED);
-        regs_set_arg(&nr, 4, (uint64_t)cur->ret);
-        task_set_regs(t, &nr);
-    }
-    if ((cur->nr == SYS_execve || cur->nr == SYS_execveat) && (cur->flags & EVF_NO_RETURN))
-        prepare_execve(R, t);
+    prepare_real(R, p, t, cur);
     return ENG_STOP;
 }
 
-/* After an event, bring about a signal the recording saw next at this point. */
-static void deliver_pending_signal(struct replayer *R, struct task *t, struct eng_ctx *c)
+/* After a real syscall: check the kernel agreed, then make its visible effects
+ * the recorded ones (the new thread's tid, not ours). */
+static bool finish_real(struct replayer *R, struct rpt *p, struct task *t, int64_t got, int64_t *result)
 {
-    if (R->signal_sent_early) {
-        R->signal_sent_early = false;
-        return;
+    const struct event *ev = &p->cur;
+    if (p->mmap_fd >= 0) {
+        task_inject_syscall(t, SYS_close, (uint64_t)p->mmap_fd, 0, 0, 0, 0, 0);
+        p->mmap_fd = -1;
     }
-    if (!R->have_next || R->next.type != EV_SIGNAL)
-        return;
-    const struct event *ev = &R->next;
-    if (ev->flags & EVF_SIG_ASYNC) {
-        /* Jump straight to the recorded state: the stretch in between was pure
-         * user-space computation, so this is exactly where it would have got. */
-        for (uint32_t i = 0; i < ev->npatches; i++)
-            task_write(t, ev->patches[i].addr, ev->patches[i].data, ev->patches[i].len);
-        if (ev->regs.len == sizeof(regs_t))
-            task_set_regs(t, (const regs_t *)ev->regs.data);
-        if (ev->xstate.len)
-            task_set_xstate(t, ev->xstate.data, ev->xstate.len);
-        if (c)
-            c->regs_owned = true;
-    } else if (!(ev->flags & EVF_SIG_INJECT)) {
-        return;
+    bool pid_valued = ev->nr == SYS_set_tid_address || ev->nr == SYS_clone || ev->nr == SYS_fork ||
+                      ev->nr == SYS_vfork;
+    if (got != ev->ret && !(ev->flags & EVF_NO_RETURN) && !(pid_valued && got > 0)) {
+        rw_warn("replay diverged at event %lu (thread %d): %s returned %ld here, %ld when recorded",
+                (unsigned long)ev->seq, ev->tid, syscall_name(ev->nr), (long)got, (long)ev->ret);
+        stop_replay(R);
+        return false;
     }
-    syscall(SYS_tgkill, t->tgid, t->tid, ev->signo);
+    for (uint32_t i = 0; i < ev->npatches; i++)
+        task_write(t, ev->patches[i].addr, ev->patches[i].data, ev->patches[i].len);
+    if ((ev->nr == SYS_clone || ev->nr == SYS_fork || ev->nr == SYS_vfork) && ev->ret > 0 && p->child) {
+        struct rpt *c = rpt_of_task(R, p->child);
+        c->rec_tid = (int32_t)ev->ret;
+        uint64_t flags = ev->nr == SYS_clone ? ev->args[0] : 0;
+        if (flags & CLONE_CHILD_SETTID) {
+            int32_t tid = (int32_t)ev->ret;
+            task_write(p->child, ev->args[3], &tid, sizeof tid);
+        }
+        uint64_t *child_brk = brk_of(R, p->child->tgid);
+        if (!(flags & CLONE_VM))
+            *child_brk = *brk_of(R, t->tgid);
+        p->child = NULL;
+    }
+    *result = ev->ret;
+    return true;
 }
 
 static void rp_syscall_exit(void *self, struct eng_ctx *c)
 {
     struct replayer *R = self;
     struct task *t = c->task;
-    if (!R->cur_open)
+    struct rpt *p = rpt_of_task(R, t);
+    if (p->ran_ahead) {
+        /* the recording has not said yet how it ended: the scheduler finishes it */
+        p->have_real_ret = true;
+        p->real_ret = c->ret;
         return;
-    R->cur_open = false;
-    const struct event *ev = &R->cur;
+    }
+    if (!p->cur_open)
+        return;
+    p->cur_open = false;
+    p->entry_held = false;
+    const struct event *ev = &p->cur;
     if (c->emulated) {
         for (uint32_t i = 0; i < ev->npatches; i++)
             if (task_write(t, ev->patches[i].addr, ev->patches[i].data, ev->patches[i].len) != ev->patches[i].len) {
@@ -356,31 +475,15 @@ static void rp_syscall_exit(void *self, struct eng_ctx *c)
                 return;
             }
     } else {
-        if (R->mmap_fd >= 0) {
-            task_inject_syscall(t, SYS_close, (uint64_t)R->mmap_fd, 0, 0, 0, 0, 0);
-            R->mmap_fd = -1;
-        }
-        /* set_tid_address returns our tid, which is not the recorded one */
-        bool pid_valued = ev->nr == SYS_set_tid_address;
-        if (c->ret != ev->ret && !(ev->flags & EVF_NO_RETURN) && !pid_valued) {
-            struct buf b = {0};
-            syscall_format(&b, ev->nr, ev->args, c->ret, true, event_mem_read, (void *)ev);
-            buf_put_u8(&b, 0);
-            rw_warn("replay diverged at event %lu (thread %d): %s returned %ld here, %ld when recorded",
-                    (unsigned long)ev->seq, ev->tid, syscall_name(ev->nr), (long)c->ret, (long)ev->ret);
-            buf_free(&b);
-            R->diverged = true;
-            g_tracer->stop_requested = true;
-            return;
-        }
-        ctx_set_result(c, ev->ret);
+        int64_t result;
+        if (finish_real(R, p, t, c->ret, &result))
+            ctx_set_result(c, result);
     }
-    deliver_pending_signal(R, t, c);
 }
 
-static bool replay_trapped_insn(struct replayer *R, struct task *t)
+static bool replay_trapped_insn(struct replayer *R, struct rpt *p, struct task *t)
 {
-    if (!R->have_next || (R->next.type != EV_RDTSC && R->next.type != EV_CPUID))
+    if (!R->have_next || (R->next.type != EV_RDTSC && R->next.type != EV_CPUID) || R->next.tid != p->rec_tid)
         return false;
     regs_t r = *task_regs(t);
     uint8_t insn[4];
@@ -409,17 +512,19 @@ static enum eng_verdict rp_signal(void *self, struct eng_ctx *c)
 {
     struct replayer *R = self;
     struct task *t = c->task;
-    if (c->sig == SIGSEGV && replay_trapped_insn(R, t)) {
+    struct rpt *p = rpt_of_task(R, t);
+    if (c->sig == SIGSEGV && replay_trapped_insn(R, p, t)) {
         c->sig = 0;
         return ENG_STOP;
     }
-    if (!R->have_next || R->next.type != EV_SIGNAL || R->next.signo != c->sig) {
+    if (!R->have_next || R->next.type != EV_SIGNAL || R->next.signo != c->sig || R->next.tid != p->rec_tid) {
         siginfo_t si;
         task_get_siginfo(t, &si);
-        if (si.si_code > 0 && si.si_code != SI_KERNEL + 1) {
+        if (si.si_code > 0 && si.si_code != SI_KERNEL && (c->sig == SIGSEGV || c->sig == SIGBUS ||
+                                                          c->sig == SIGILL || c->sig == SIGFPE))
             diverge(R, t, "signal %s at %#lx", signal_name(c->sig), (unsigned long)regs_ip(task_regs(t)));
-        }
-        /* a signal from outside the replay (a Ctrl-C at the terminal): replay ignores it */
+        /* a signal the replay itself caused (SIGCHLD from a replayed child) or
+         * one from outside (Ctrl-C): the recording says when signals arrive */
         c->sig = 0;
         return ENG_STOP;
     }
@@ -432,9 +537,6 @@ static enum eng_verdict rp_signal(void *self, struct eng_ctx *c)
     if (ev->siginfo.len == 128)
         task_set_siginfo(t, ev->siginfo.data);
     advance(R);
-    /* Several signals can be pending at once: the next may follow immediately. */
-    if (R->have_next && R->next.type == EV_SIGNAL && (R->next.flags & EVF_SIG_INJECT))
-        syscall(SYS_tgkill, t->tgid, t->tid, R->next.signo);
     return ENG_STOP;
 }
 
@@ -442,42 +544,41 @@ static enum eng_verdict rp_exec(void *self, struct eng_ctx *c)
 {
     struct replayer *R = self;
     struct task *t = c->task;
-    R->cur_open = false;
-    if (!R->have_next || R->next.type != EV_EXEC) {
+    struct rpt *p = rpt_of_task(R, t);
+    p->cur_open = false;
+    if (!R->have_next || R->next.type != EV_EXEC || (p->rec_tid && R->next.tid != p->rec_tid)) {
         diverge(R, t, "an exec");
         return ENG_STOP;
     }
+    if (!p->rec_tid)
+        p->rec_tid = R->next.tid;
     char err[512];
     if (!addrspace_rebuild(t, R->r, &R->next, err, sizeof err)) {
         rw_warn("replay failed at event %lu: %s", (unsigned long)R->next.seq, err);
-        R->diverged = true;
-        g_tracer->stop_requested = true;
+        stop_replay(R);
         return ENG_STOP;
     }
     if (R->h->cpuid_faulting)
         task_inject_syscall(t, SYS_arch_prctl, ARCH_SET_CPUID, 0, 0, 0, 0, 0);
-    R->brk_cur = 0;
+    *brk_of(R, t->tgid) = 0;
     advance(R);
-    deliver_pending_signal(R, t, NULL);
     return ENG_STOP;
 }
 
 static void rp_exit(void *self, struct eng_ctx *c)
 {
     struct replayer *R = self;
-    if (R->diverged || R->incomplete)
-        return;
-    if (!R->have_next || R->next.type != EV_EXIT) {
-        diverge(R, c->task, "the program exited (status %#x)", c->status);
-        return;
-    }
-    if (R->next.status != c->status) {
-        diverge(R, c->task, "exit status %#x", c->status);
-        return;
-    }
-    R->recorded_status = c->status;
-    R->exited = true;
-    advance(R);
+    struct rpt *p = rpt_of_task(R, c->task);
+    p->exited = true;
+    p->status = c->status;
+    p->t = NULL;
+}
+
+static void rp_clone(void *self, struct eng_ctx *c)
+{
+    struct replayer *R = self;
+    rpt_of_task(R, c->task)->child = c->child;
+    rpt_of_task(R, c->child);
 }
 
 static const struct engine_ops replayer_ops = {
@@ -487,7 +588,152 @@ static const struct engine_ops replayer_ops = {
     .signal = rp_signal,
     .exec = rp_exec,
     .exit = rp_exit,
+    .clone = rp_clone,
 };
+
+/* Loads a recorded state delta (preemption or asynchronous signal) into t. */
+static void apply_delta(struct task *t, const struct event *ev)
+{
+    for (uint32_t i = 0; i < ev->npatches; i++)
+        task_write(t, ev->patches[i].addr, ev->patches[i].data, ev->patches[i].len);
+    if (ev->regs.len == sizeof(regs_t))
+        task_set_regs(t, (const regs_t *)ev->regs.data);
+    if (ev->xstate.len)
+        task_set_xstate(t, ev->xstate.data, ev->xstate.len);
+}
+
+/* The recording's next word on a syscall that ran ahead (see rp_syscall_entry). */
+static void complete_ran_ahead(struct replayer *R, struct rpt *p, struct tracer *tr)
+{
+    struct task *t = p->t;
+    int64_t result;
+    if (finish_real(R, p, t, p->real_ret, &result)) {
+        regs_t r = *task_regs(t);
+        regs_set_ret(&r, (uint64_t)result);
+        task_set_regs(t, &r);
+    }
+    p->ran_ahead = false;
+    p->have_real_ret = false;
+    p->cur_open = false;
+}
+
+/* The replay scheduler: whichever thread the next recorded event belongs to is
+ * the only one that runs; the others stay stopped where they are. */
+static void rp_schedule(void *self, struct tracer *tr, struct task *stopped)
+{
+    struct replayer *R = self;
+    (void)stopped;
+    while (!tr->stop_requested) {
+        if (!R->have_next) {
+            if (trace_truncated(R->r) && R->trace_done) {
+                if (!R->incomplete)
+                    rw_warn("replay reached the end of the recording, which was interrupted: %s",
+                            trace_error(R->r));
+                R->incomplete = true;
+                tr->stop_requested = true;
+                return;
+            }
+            /* the end: whatever is still stopped is on its way out */
+            for (int i = 0; i < tr->ntasks; i++)
+                if (tracer_is_held(tr, tr->tasks[i]))
+                    tracer_release(tr, tr->tasks[i]);
+            return;
+        }
+        const struct event *ev = &R->next;
+        struct rpt *p = rpt_of_rec(R, ev->tid);
+        if (!p)
+            return;               /* its creator's clone has not returned yet */
+        if (ev->type == EV_EXIT) {
+            if (p->exited) {
+                if (p->status != ev->status) {
+                    rw_warn("replay diverged at event %lu (thread %d): exit status %#x, recorded %#x",
+                            (unsigned long)ev->seq, ev->tid, p->status, ev->status);
+                    stop_replay(R);
+                    return;
+                }
+                if (ev->tid == R->leader_rec_tid) {
+                    R->recorded_status = ev->status;
+                    R->exited = true;
+                }
+                advance(R);
+                continue;
+            }
+            if (p->t && tracer_is_held(tr, p->t))
+                tracer_release(tr, p->t);
+            return;
+        }
+        struct task *t = p->t;
+        if (!t) {
+            diverge(R, NULL, "thread %d of the recording is gone here", ev->tid);
+            return;
+        }
+        if (p->ran_ahead) {
+            if (ev->type != EV_SYSCALL || ev->nr != p->cur.nr) {
+                diverge(R, t, "%s still in progress", syscall_name(p->cur.nr));
+                return;
+            }
+            /* the completion of a real call that went ahead */
+            struct event entry = p->cur;
+            memset(&p->cur, 0, sizeof p->cur);
+            take_next(R, p);
+            event_free(&entry);
+            if (p->have_real_ret && tracer_is_held(tr, t)) {
+                complete_ran_ahead(R, p, tr);
+                continue;
+            }
+            /* still in the kernel: if a signal ended it, send it now */
+            if ((p->cur.flags & EVF_INTERRUPTED) && R->have_next && R->next.type == EV_SIGNAL &&
+                R->next.tid == p->rec_tid && (R->next.flags & EVF_SIG_INJECT) && !p->signal_sent_early) {
+                syscall(SYS_tgkill, t->tgid, t->tid, R->next.signo);
+                p->signal_sent_early = true;
+            }
+            return;
+        }
+        if (p->have_real_ret) {
+            complete_ran_ahead(R, p, tr);
+            continue;
+        }
+        if (!tracer_is_held(tr, t))
+            return;               /* it is on its way to this event */
+        if (p->cur_open && !p->entry_held) {
+            tracer_release(tr, t); /* first let it finish the syscall it is in */
+            return;
+        }
+        switch (ev->type) {
+        case EV_PREEMPT:
+            apply_delta(t, ev);
+            advance(R);
+            continue;
+        case EV_SIGNAL:
+            if (ev->flags & EVF_SIG_ASYNC)
+                apply_delta(t, ev);
+            if ((ev->flags & (EVF_SIG_ASYNC | EVF_SIG_INJECT)) && !p->signal_sent_early)
+                syscall(SYS_tgkill, t->tgid, t->tid, ev->signo);
+            p->signal_sent_early = false;
+            tracer_release(tr, t);
+            return;
+        case EV_SYSCALL:
+            if (p->entry_held && !(ev->flags & EVF_ENTRY_ONLY)) {
+                /* the recording now says how the held call ended */
+                if (ev->nr != p->cur.nr) {
+                    diverge(R, t, "%s still in progress", syscall_name(p->cur.nr));
+                    return;
+                }
+                take_next(R, p);
+                p->entry_held = false;
+                echo_output(R, t, &p->cur);
+                tracer_emulate_held(tr, t, p->cur.ret);
+                tracer_release(tr, t);
+                return;
+            }
+            tracer_release(tr, t);
+            return;
+        default:
+            tracer_release(tr, t);
+            return;
+        }
+    }
+}
 
 static char *find_stub(void)
 {
@@ -518,7 +764,6 @@ int replay_main(const struct replay_options *o)
     R->r = r;
     R->h = trace_get_header(r);
     R->quiet = o->quiet;
-    R->mmap_fd = -1;
     R->stub_path = find_stub();
     struct tracer tr;
     tracer_init(&tr);
@@ -543,6 +788,9 @@ int replay_main(const struct replay_options *o)
     if (t->stop != STOP_EXEC)
         rw_fatal("cannot start the replay stub %s: %s", R->stub_path, strerror(exec_errno));
     tracer_attach(&tr, &replayer_ops, R);
+    tracer_set_scheduler(&tr, rp_schedule, R, 0);
+    R->leader_rec_tid = R->next.tid;
+    rpt_of_task(R, t)->rec_tid = R->next.tid;
     tracer_add_task(&tr, t);
     tracer_run(&tr);
     int code;
@@ -563,7 +811,10 @@ int replay_main(const struct replay_options *o)
         code = 128 + WTERMSIG(R->recorded_status);
     }
     event_free(&R->next);
-    event_free(&R->cur);
+    for (int i = 0; i < R->nthreads; i++) {
+        event_free(&R->threads[i]->cur);
+        free(R->threads[i]);
+    }
     free(R->stub_path);
     free(R);
     trace_close_reader(r);
