@@ -317,6 +317,7 @@ int tracer_run(struct tracer *tr)
         }
         struct core *k = core_of(t);
         task_note_stop(t, status);
+        rw_dbg("stop: thread %d kind %d sig %d", t->tid, t->stop, t->sig);
         int sig = 0;
         bool dispatched = true;
         switch (t->stop) {

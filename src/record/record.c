@@ -43,6 +43,12 @@ struct rtask *rtask_of(struct recorder *R, struct task *t)
     return rt;
 }
 
+static void fds_put(struct rfds *f)
+{
+    if (f && --f->users == 0)
+        free(f);
+}
+
 static void proc_put(struct rproc *p)
 {
     if (p && --p->users == 0) {
@@ -68,6 +74,7 @@ void rtask_forget(struct recorder *R, pid_t tid)
             event_free(&rt->cur);
             buf_free(&rt->peek);
             proc_put(rt->proc);
+            fds_put(rt->fds);
             free(rt);
             R->tasks[i] = R->tasks[--R->ntasks];
             return;
@@ -128,48 +135,49 @@ static struct memtrack *mt_of(struct rtask *rt)
 {
     return rt->proc ? rt->proc->mt : NULL;
 }
-static void set_fd_kind(struct recorder *R, int64_t fd, enum fd_kind k)
+static void set_fd_kind(struct rtask *rt, int64_t fd, enum fd_kind k)
 {
-    if (fd >= 0 && fd < MAX_TRACKED_FDS)
-        R->fd_kind[fd] = (uint8_t)k;
+    if (rt->fds && fd >= 0 && fd < MAX_TRACKED_FDS)
+        rt->fds->kind[fd] = (uint8_t)k;
 }
 
-static enum fd_kind get_fd_kind(struct recorder *R, int64_t fd)
+static enum fd_kind get_fd_kind(struct rtask *rt, int64_t fd)
 {
-    return (fd >= 0 && fd < MAX_TRACKED_FDS) ? (enum fd_kind)R->fd_kind[fd] : FD_OTHER;
+    return (rt->fds && fd >= 0 && fd < MAX_TRACKED_FDS) ? (enum fd_kind)rt->fds->kind[fd] : FD_OTHER;
 }
+
 
 /* Keeps fd_kind in step with the program's fd table so replay knows which
  * writes went to the user's terminal. */
-static void track_fds(struct recorder *R, struct task *t, const struct event *ev)
+static void track_fds(struct rtask *rt, struct task *t, const struct event *ev)
 {
     const struct syscall_info *si = syscall_lookup(ev->nr);
     int64_t ret = ev->ret;
     if (ret < 0 || !si)
         return;
     if (si->cls & SC_FD_DUP) {
-        set_fd_kind(R, ev->nr == SYS_dup ? ret : (int64_t)ev->args[1], get_fd_kind(R, (int64_t)ev->args[0]));
+        set_fd_kind(rt, ev->nr == SYS_dup ? ret : (int64_t)ev->args[1], get_fd_kind(rt, (int64_t)ev->args[0]));
         return;
     }
     if (ev->nr == SYS_fcntl && (ev->args[1] == F_DUPFD || ev->args[1] == F_DUPFD_CLOEXEC)) {
-        set_fd_kind(R, ret, get_fd_kind(R, (int64_t)ev->args[0]));
+        set_fd_kind(rt, ret, get_fd_kind(rt, (int64_t)ev->args[0]));
         return;
     }
     if (ev->nr == SYS_close) {
-        set_fd_kind(R, (int64_t)ev->args[0], FD_OTHER);
+        set_fd_kind(rt, (int64_t)ev->args[0], FD_OTHER);
         return;
     }
     if (ev->nr == SYS_close_range) {
         for (uint64_t fd = ev->args[0]; fd <= ev->args[1] && fd < MAX_TRACKED_FDS; fd++)
-            R->fd_kind[fd] = FD_OTHER;
+            set_fd_kind(rt, (int64_t)fd, FD_OTHER);
         return;
     }
     if (ev->nr == SYS_pipe || ev->nr == SYS_pipe2 || ev->nr == SYS_socketpair) {
         int fds[2];
         uint64_t at = ev->nr == SYS_socketpair ? ev->args[3] : ev->args[0];
         if (task_read(t, at, fds, sizeof fds) == sizeof fds) {
-            set_fd_kind(R, fds[0], FD_OTHER);
-            set_fd_kind(R, fds[1], FD_OTHER);
+            set_fd_kind(rt, fds[0], FD_OTHER);
+            set_fd_kind(rt, fds[1], FD_OTHER);
         }
         return;
     }
@@ -180,7 +188,7 @@ static void track_fds(struct recorder *R, struct task *t, const struct event *ev
     case SYS_eventfd: case SYS_eventfd2: case SYS_memfd_create: case SYS_signalfd:
     case SYS_signalfd4: case SYS_timerfd_create: case SYS_inotify_init: case SYS_inotify_init1:
     case SYS_pidfd_open: case SYS_userfaultfd: case SYS_fanotify_init: case SYS_perf_event_open:
-        set_fd_kind(R, ret, FD_OTHER);
+        set_fd_kind(rt, ret, FD_OTHER);
         break;
     }
 }
@@ -198,7 +206,7 @@ static void peek_kernel_copy(struct recorder *R, struct rtask *rt, struct task *
     default: return;
     }
     rt->peek.len = 0;
-    rt->peek_kind = get_fd_kind(R, out);
+    rt->peek_kind = get_fd_kind(rt, out);
     if (rt->peek_kind == FD_OTHER)
         return;
     if (c->nr == SYS_vmsplice) {
@@ -380,7 +388,7 @@ static void rec_syscall_exit(void *self, struct eng_ctx *c)
         rt->proc->brk_cur = (uint64_t)ev->ret;
     const struct syscall_info *si = syscall_lookup(ev->nr);
     if (ok && si && (si->cls & SC_WRITE)) {
-        enum fd_kind k = get_fd_kind(R, (int64_t)ev->args[0]);
+        enum fd_kind k = get_fd_kind(rt, (int64_t)ev->args[0]);
         if (k == FD_STDOUT)
             ev->flags |= EVF_ECHO_STDOUT;
         else if (k == FD_STDERR)
@@ -395,7 +403,7 @@ static void rec_syscall_exit(void *self, struct eng_ctx *c)
     if (ev->ret == -ERESTARTSYS || ev->ret == -ERESTARTNOINTR || ev->ret == -ERESTARTNOHAND ||
         ev->ret == -ERESTART_RESTARTBLOCK || ev->ret == -EINTR)
         ev->flags |= EVF_INTERRUPTED;
-    track_fds(R, t, ev);
+    track_fds(rt, t, ev);
     write_event(R, ev);
 
     rt->after_syscall = true;
@@ -558,6 +566,14 @@ static void rec_clone(void *self, struct eng_ctx *c)
         child->proc->brk_cur = parent->proc ? parent->proc->brk_cur : 0;
         child->needs_memtrack = true;
     }
+    if (parent->fds && (flags & CLONE_FILES)) {
+        child->fds = parent->fds;
+        child->fds->users++;
+    } else if (parent->fds) {
+        child->fds = xmalloc(sizeof *child->fds);
+        *child->fds = *parent->fds;
+        child->fds->users = 1;
+    }
     child->queued = ++R->queue_clock;
 }
 
@@ -637,8 +653,7 @@ int record_main(const struct record_options *o)
     R->slice_ms = o->slice_ms > 0 ? o->slice_ms : 20;
     R->chaos = o->chaos;
     R->rng = (uint64_t)now_ns() | 1;
-    R->fd_kind[1] = FD_STDOUT;
-    R->fd_kind[2] = FD_STDERR;
+
 
     int exec_errno;
     struct task *t = task_spawn(o->argv, environ, task_setup_deterministic, &h.bound_cpu, &exec_errno);
@@ -663,6 +678,11 @@ int record_main(const struct record_options *o)
     tracer_attach(&tr, &recorder_ops, R);
     tracer_set_scheduler(&tr, record_schedule, R, R->slice_ms);
     tracer_add_task(&tr, t);
+    struct rtask *first = rtask_of(R, t);
+    first->fds = xcalloc(1, sizeof *first->fds);
+    first->fds->users = 1;
+    first->fds->kind[1] = FD_STDOUT;
+    first->fds->kind[2] = FD_STDERR;
     int status = tracer_run(&tr);
     bool ok = !R->failed;
     if (!trace_close(R->w)) {

@@ -12,6 +12,13 @@
 #define MAX_TRACKED_FDS 4096
 enum fd_kind { FD_OTHER = 0, FD_STDOUT, FD_STDERR };
 
+/* One fd table (shared by threads, copied by fork): which fds still lead to
+ * the recording's stdout/stderr, so replay knows which writes to print. */
+struct rfds {
+    int users;
+    uint8_t kind[MAX_TRACKED_FDS];
+};
+
 /* One address space: a process, or a vfork child borrowing its parent's. */
 struct rproc {
     pid_t tgid;
@@ -24,6 +31,7 @@ struct rproc {
 struct rtask {
     pid_t tid;
     struct rproc *proc;
+    struct rfds *fds;
     struct event cur;             /* the syscall between its entry and exit */
     bool cur_open;
     bool cur_unknown;             /* the table cannot tell what it writes */
@@ -44,7 +52,6 @@ struct recorder {
     char mt_error[256];
     bool warned_untracked;
     bool cpuid_faulting;
-    uint8_t fd_kind[MAX_TRACKED_FDS]; /* which fds still lead to the recording's stdout/stderr */
     bool failed;
     struct rtask *tasks[MAX_TASKS];
     int ntasks;

@@ -324,6 +324,13 @@ static bool entry_matches(struct replayer *R, struct task *t, const struct eng_c
     if (c->nr != ev->nr || !args_same || regs_ip(r) != ev->ip || regs_sp(r) != ev->sp) {
         struct buf b = {0};
         syscall_format(&b, c->nr, c->args, 0, false, task_mem_read_cb, t);
+        for (int i = 0; i < nargs && c->nr == ev->nr; i++)
+            if (c->args[i] != ev->args[i]) {
+                char d[96];
+                int n = snprintf(d, sizeof d, " [argument %d is %#lx, recorded %#lx]", i + 1,
+                                 (unsigned long)c->args[i], (unsigned long)ev->args[i]);
+                buf_put(&b, d, (size_t)n);
+            }
         buf_put_u8(&b, 0);
         diverge(R, t, "%s at ip %#lx sp %#lx (recorded ip %#lx sp %#lx)", (char *)b.data,
                 (unsigned long)regs_ip(r), (unsigned long)regs_sp(r), (unsigned long)ev->ip,
@@ -424,6 +431,18 @@ static bool finish_real(struct replayer *R, struct rpt *p, struct task *t, int64
         task_inject_syscall(t, SYS_close, (uint64_t)p->mmap_fd, 0, 0, 0, 0, 0);
         p->mmap_fd = -1;
     }
+    /* Arguments we rewrote (mmap's fd and address...) must not leak into the
+     * program's registers: the kernel preserves them, so the recording has the
+     * originals there. */
+    regs_t r = *task_regs(t);
+    bool changed = false;
+    for (int i = 0; i < 6; i++)
+        if (regs_arg(&r, i) != ev->args[i]) {
+            regs_set_arg(&r, i, ev->args[i]);
+            changed = true;
+        }
+    if (changed)
+        task_set_regs(t, &r);
     bool pid_valued = ev->nr == SYS_set_tid_address || ev->nr == SYS_clone || ev->nr == SYS_fork ||
                       ev->nr == SYS_vfork;
     if (got != ev->ret && !(ev->flags & EVF_NO_RETURN) && !(pid_valued && got > 0)) {
@@ -660,6 +679,12 @@ static void rp_schedule(void *self, struct tracer *tr, struct task *stopped)
             }
             if (p->t && tracer_is_held(tr, p->t))
                 tracer_release(tr, p->t);
+            /* it may be waiting for another thread's exit_group to take it */
+            for (int i = 0; i < R->nthreads; i++) {
+                struct rpt *q = R->threads[i];
+                if (q->t && q->cur_open && (q->cur.flags & EVF_NO_RETURN) && tracer_is_held(tr, q->t))
+                    tracer_release(tr, q->t);
+            }
             return;
         }
         struct task *t = p->t;
@@ -693,8 +718,10 @@ static void rp_schedule(void *self, struct tracer *tr, struct task *stopped)
             complete_ran_ahead(R, p, tr);
             continue;
         }
-        if (!tracer_is_held(tr, t))
+        if (!tracer_is_held(tr, t)) {
+            rw_dbg("schedule: event %lu waits for thread %d (running)", (unsigned long)ev->seq, ev->tid);
             return;               /* it is on its way to this event */
+        }
         if (p->cur_open && !p->entry_held) {
             tracer_release(tr, t); /* first let it finish the syscall it is in */
             return;

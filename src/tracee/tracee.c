@@ -393,7 +393,9 @@ uint64_t task_scratch(struct task *t)
     if (!t->scratch) {
         long r = task_inject_syscall(t, SYS_mmap, SCRATCH_ADDR, SCRATCH_SIZE, PROT_READ | PROT_WRITE,
                                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, (uint64_t)-1, 0);
-        if (r < 0 && r > -4096)
+        if (r == -EEXIST)
+            r = (long)SCRATCH_ADDR; /* a fork child inherits its parent's */
+        else if (r < 0 && r > -4096)
             rw_fatal("thread %d: cannot map a scratch page: %s", t->tid, strerror((int)-r));
         t->scratch = (uint64_t)r;
     }
