@@ -431,18 +431,15 @@ static bool finish_real(struct replayer *R, struct rpt *p, struct task *t, int64
         task_inject_syscall(t, SYS_close, (uint64_t)p->mmap_fd, 0, 0, 0, 0, 0);
         p->mmap_fd = -1;
     }
-    /* Arguments we rewrote (mmap's fd and address...) must not leak into the
-     * program's registers: the kernel preserves them, so the recording has the
-     * originals there. */
-    regs_t r = *task_regs(t);
-    bool changed = false;
-    for (int i = 0; i < 6; i++)
-        if (regs_arg(&r, i) != ev->args[i]) {
+    /* Arguments we rewrote (mmap's fd and address, mremap's target) must not
+     * leak into the program's registers: the kernel preserves them, so the
+     * recording has the originals there. */
+    if (ev->nr == SYS_mmap || ev->nr == SYS_mremap) {
+        regs_t r = *task_regs(t);
+        for (int i = 0; i < 6; i++)
             regs_set_arg(&r, i, ev->args[i]);
-            changed = true;
-        }
-    if (changed)
         task_set_regs(t, &r);
+    }
     bool pid_valued = ev->nr == SYS_set_tid_address || ev->nr == SYS_clone || ev->nr == SYS_fork ||
                       ev->nr == SYS_vfork;
     if (got != ev->ret && !(ev->flags & EVF_NO_RETURN) && !(pid_valued && got > 0)) {
