@@ -12,6 +12,7 @@
 #   BENCH_LOOP_N     getppid() calls made by the syscall-loop workload (default 20000)
 #   BENCH_CPU        pin the whole benchmark (native runs, rewind and the
 #                    programs it runs) to this CPU; default: not pinned
+#   BENCH_TIMEOUT    seconds after which one run is killed (default 120)
 #   REWIND           the binary under test (default build/rewind)
 #
 # For each workload the repetitions are interleaved (native, record, replay,
@@ -38,12 +39,14 @@ REPS=${BENCH_REPS:-5}
 OUT=${BENCH_OUT:-}
 FIND_TREE=${BENCH_FIND_TREE:-/usr/share/doc}
 LOOP_N=${BENCH_LOOP_N:-20000}
+TIMEOUT=${BENCH_TIMEOUT:-120}
 PYTHON=/usr/bin/python3
 SQLITE=/usr/bin/sqlite3
 
 die() { echo "bench: $*" >&2; exit 2; }
 [[ $REPS =~ ^[1-9][0-9]*$ ]] || die "BENCH_REPS must be a positive integer (got '$REPS')"
 [[ $LOOP_N =~ ^[1-9][0-9]*$ ]] || die "BENCH_LOOP_N must be a positive integer (got '$LOOP_N')"
+[[ $TIMEOUT =~ ^[1-9][0-9]*$ ]] || die "BENCH_TIMEOUT must be a positive integer (got '$TIMEOUT')"
 [[ -x $REWIND ]] || die "$REWIND not found: run make (or make bench) first"
 [[ -d $FIND_TREE ]] || die "BENCH_FIND_TREE $FIND_TREE is not a directory"
 for p in "$PYTHON" "$SQLITE"; do
@@ -68,6 +71,10 @@ else
     trap 'rm -rf "$TMP"' EXIT
 fi
 export REWIND_DIR=$TMP/default-dir   # a recording without -o never lands in ~
+
+# The source the binary was (presumably) built from, noted before the run.
+commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')
+git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || commit+=" + uncommitted changes in src/"
 
 # Run a private copy of the binary (and the replay stub it looks for next to
 # itself), so that a rebuild of build/ during the run cannot disturb it.
@@ -117,44 +124,48 @@ LOOP0_IDX=$(( ${#W_NAME[@]} - 1 ))
 # ---------------------------------------------------------------- running
 # run MODE I OUT ERR: one run of workload I; sets RC and US (wall time in
 # microseconds, taken from bash's EPOCHREALTIME: no process is started to
-# read the clock).  The trace of workload I is $TMP/trace.I.
-RC=0 US=0
+# read the clock).  The trace of workload I is $TMP/trace.I.  A run still
+# going after $TIMEOUT seconds is killed (RC 137) and TIMED_OUT is set:
+# a watchdog, started once the run has, in every mode alike.
+RC=0 US=0 TIMED_OUT=0 TIMEOUTS=0
 usec() { local t=${1//[.,]/}; echo $(( 10#$t )); }
+watch()
+{
+    local pid=$1
+    ( trap 'kill "$s" 2>/dev/null; wait "$s"; exit 0' TERM
+      sleep "$TIMEOUT" & s=$!
+      wait "$s" && kill -KILL "$pid" 2>/dev/null && : >"$TMP/timed-out" ) &
+    WATCHDOG=$!
+}
 run()
 {
-    local mode=$1 i=$2 out=$3 err=$4 t0 t1
-    local -a cmd
+    local mode=$1 i=$2 out=$3 err=$4 t0 t1 pid
+    local -a cmd argv
     eval "cmd=(${W_CMD[i]})"
     local env=${W_ENV[i]} stdin=${W_STDIN[i]} trace=$TMP/trace.$i
     [[ -n ${W_SETUP[i]} ]] && eval "${W_SETUP[i]}"
     case $mode in
-    native)
-        t0=$EPOCHREALTIME
-        ( eval "$env"; exec "${cmd[@]}" ) <"$stdin" >"$out" 2>"$err"
-        RC=$?
-        t1=$EPOCHREALTIME ;;
-    record)
-        rm -rf "$trace"
-        t0=$EPOCHREALTIME
-        ( eval "$env"; exec "$REWIND" record -o "$trace" -- "${cmd[@]}" ) <"$stdin" >"$out" 2>"$err"
-        RC=$?
-        t1=$EPOCHREALTIME ;;
-    replay)
-        t0=$EPOCHREALTIME
-        ( exec "$REWIND" replay -q "$trace" ) </dev/null >"$out" 2>"$err"
-        RC=$?
-        t1=$EPOCHREALTIME ;;
-    verify)
-        t0=$EPOCHREALTIME
-        ( exec "$REWIND" replay "$trace" ) </dev/null >"$out" 2>"$err"
-        RC=$?
-        t1=$EPOCHREALTIME ;;
-    trace)
-        t0=$EPOCHREALTIME
-        ( eval "$env"; exec "$REWIND" trace -o /dev/null -- "${cmd[@]}" ) <"$stdin" >"$out" 2>"$err"
-        RC=$?
-        t1=$EPOCHREALTIME ;;
+    native) argv=("${cmd[@]}") ;;
+    record) argv=("$REWIND" record -o "$trace" -- "${cmd[@]}"); rm -rf "$trace" ;;
+    trace)  argv=("$REWIND" trace -o /dev/null -- "${cmd[@]}") ;;
+    replay) argv=("$REWIND" replay -q "$trace"); env='' stdin=/dev/null ;;
+    verify) argv=("$REWIND" replay "$trace"); env='' stdin=/dev/null ;;
     esac
+    rm -f "$TMP/timed-out"
+    t0=$EPOCHREALTIME
+    ( eval "$env"; exec "${argv[@]}" ) <"$stdin" >"$out" 2>"$err" &
+    pid=$!
+    watch "$pid"
+    wait "$pid"
+    RC=$?
+    t1=$EPOCHREALTIME
+    kill "$WATCHDOG" 2>/dev/null
+    wait "$WATCHDOG" 2>/dev/null
+    TIMED_OUT=0
+    if [[ -e $TMP/timed-out ]]; then
+        TIMED_OUT=1
+        ((TIMEOUTS++ == 0)) && NOTES+=("${W_NAME[i]}: a $mode run was killed after ${TIMEOUT} s (BENCH_TIMEOUT)")
+    fi
     US=$(( $(usec "$t1") - $(usec "$t0") ))
 }
 
@@ -180,7 +191,7 @@ show_cmd()
     esac
     [[ -n $env ]] && s+=")"
     [[ ${W_STDIN[i]} != /dev/null ]] && s+=" < ${W_STDIN[i]#$ROOT/}"
-    printf '%s' "$s"
+    printf '%s' "${s//$TMP/\$TMP}"
 }
 
 NOTES=()
@@ -197,7 +208,7 @@ for i in "${!W_NAME[@]}"; do
     native_rc=$RC
     nat=() rec=() rep=() trc=()
     status=()
-    rec_fail=0 rec_mismatch=0 rep_fail=0 nat_mismatch=0 trace_fail=0
+    rec_fail=0 rec_mismatch=0 rep_fail=0 nat_mismatch=0 trace_fail=0 TIMEOUTS=0
     for ((r = 1; r <= REPS; r++)); do
         echo "bench: $name: repetition $r/$REPS" >&2
         run native "$i" "$d/native.out" "$d/native.err"
@@ -238,6 +249,7 @@ for i in "${!W_NAME[@]}"; do
     ((nat_mismatch)) && NOTES+=("$name: the native runs differ from each other (exit status or output): the comparison is meaningless")
     ((trace_fail)) && NOTES+=("$name: \`build/rewind trace\` did not exit like the native run")
 
+    ((TIMEOUTS)) && status+=("TIMEOUT($TIMEOUTS)")
     ((nat_mismatch)) && status+=("NATIVE-UNSTABLE")
     ((rec_fail)) && status+=("RECORD-FAILED($rec_fail/$REPS)")
     ((rec_mismatch)) && status+=("RECORD-MISMATCH($rec_mismatch/$REPS)")
@@ -273,8 +285,6 @@ machine="$(nproc --all) CPUs, ${cpu:-unknown CPU}, Linux $(uname -r)"
 pinning=${CPU:+"everything pinned to CPU $CPU (BENCH_CPU)"}
 pinning=${pinning:-"not pinned (rewind binds only the traced program to one CPU)"}
 version=$("$REWIND" --version 2>/dev/null | head -n 1)
-commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')
-git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || commit+=" + uncommitted changes in src/"
 today=$(date -u '+%Y-%m-%d %H:%M UTC')
 
 # one row per workload, tab-separated:
@@ -306,7 +316,8 @@ HEAD=(workload native_s record_s replay_s record/native replay/native events tra
 # per-call cost of getppid(): (median(N) - median(0)) / N, in microseconds
 percall()
 {
-    local key=$1 a=${RES[$LOOP_IDX,$1]} b=${RES[$LOOP0_IDX,$1]}
+    local key=$1
+    local a=${RES[$LOOP_IDX,$key]} b=${RES[$LOOP0_IDX,$key]}
     awk -v a="$a" -v b="$b" -v n="$LOOP_N" 'BEGIN {
         if (a !~ /^[0-9.]+$/ || b !~ /^[0-9.]+$/) { print "n/a"; exit }
         printf "%.1f", (a - b) / n * 1e6 }'

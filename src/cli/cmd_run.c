@@ -14,13 +14,18 @@
 #include <sys/wait.h>
 
 static const char record_usage[] =
-    "Usage: rewind record [-o DIR] [--] PROGRAM [ARGS...]\n"
+    "Usage: rewind record [-o DIR] [--slice MS] [--chaos] [--] PROGRAM [ARGS...]\n"
     "\n"
-    "Runs PROGRAM with this environment, directory and terminal, and records it.\n"
-    "Exits with PROGRAM's exit status (128+N if it died of signal N).\n"
+    "Runs PROGRAM with this environment, directory and terminal, and records it,\n"
+    "with all its threads and child processes.  Exits with PROGRAM's exit status\n"
+    "(128+N if it died of signal N).\n"
     "\n"
     "  -o, --output DIR   write the recording to DIR (default: a new directory under\n"
     "                     $REWIND_DIR or ~/.local/share/rewind/, linked as `latest`)\n"
+    "  --slice MS         run one thread at most MS milliseconds before letting\n"
+    "                     another run (default 20)\n"
+    "  --chaos            random switch points and slice lengths, to make rare thread\n"
+    "                     interleavings happen (the recording still replays exactly)\n"
     "  -h, --help         show this help\n";
 
 static const char replay_usage[] =
@@ -58,13 +63,21 @@ static void leave_terminal_signals_to_program(void)
     }
 }
 
+struct run_flags {
+    int slice_ms;
+    bool chaos;
+};
+
 /* Parses "[-o X] [-q] [--] REST" style options; returns the index of REST. */
-static int parse(int argc, char **argv, const char *usage, const char **out, bool *quiet, bool program)
+static int parse_flags(int argc, char **argv, const char *usage, const char **out, bool *quiet, bool program,
+                       struct run_flags *rf)
 {
     static const struct option longopts[] = {
         {"output", required_argument, 0, 'o'},
         {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},
+        {"slice", required_argument, 0, 's'},
+        {"chaos", no_argument, 0, 'c'},
         {0, 0, 0, 0},
     };
     /* '+': stop at the program name so its own options are left alone */
@@ -77,6 +90,23 @@ static int parse(int argc, char **argv, const char *usage, const char **out, boo
         case 'o': *out = optarg; break;
         case 'q': if (quiet) *quiet = true; break;
         case 'h': fputs(usage, stdout); exit(0);
+        case 's':
+        case 'c':
+            if (!rf)
+                goto unknown;
+            if (c == 'c') {
+                rf->chaos = true;
+            } else {
+                char *end;
+                long ms = strtol(optarg, &end, 10);
+                if (*end || ms < 1 || ms > 100000) {
+                    rw_warn("--slice wants milliseconds between 1 and 100000, not '%s'", optarg);
+                    exit(2);
+                }
+                rf->slice_ms = (int)ms;
+            }
+            break;
+        unknown:
         default:
             rw_warn("%s: unknown option '%s'", argv[0], argv[optind - 1]);
             fputs(usage, stderr);
@@ -86,15 +116,21 @@ static int parse(int argc, char **argv, const char *usage, const char **out, boo
     return optind;
 }
 
+static int parse(int argc, char **argv, const char *usage, const char **out, bool *quiet, bool program)
+{
+    return parse_flags(argc, argv, usage, out, quiet, program, NULL);
+}
+
 int cmd_record(int argc, char **argv)
 {
     const char *out = NULL;
-    int i = parse(argc, argv, record_usage, &out, NULL, true);
+    struct run_flags rf = {0};
+    int i = parse_flags(argc, argv, record_usage, &out, NULL, true, &rf);
     if (i >= argc) {
         fputs(record_usage, stderr);
         return 2;
     }
-    struct record_options o = {.out_dir = out, .argv = argv + i};
+    struct record_options o = {.out_dir = out, .argv = argv + i, .slice_ms = rf.slice_ms, .chaos = rf.chaos};
     leave_terminal_signals_to_program();
     return record_main(&o);
 }

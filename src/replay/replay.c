@@ -33,6 +33,7 @@ struct rpt {
     bool ran_ahead;          /* a real syscall whose completion event is still to come */
     bool have_real_ret;
     int64_t real_ret;        /* what the kernel returned for it */
+    bool completion_taken;   /* its completion event is in cur; the kernel is not done yet */
     long mmap_fd;            /* fd injected for a file mmap, -1 if none */
     bool signal_sent_early;  /* the next signal was sent before a real syscall blocked */
     struct task *child;      /* created by its last clone */
@@ -473,10 +474,14 @@ static void rp_syscall_exit(void *self, struct eng_ctx *c)
     struct task *t = c->task;
     struct rpt *p = rpt_of_task(R, t);
     if (p->ran_ahead) {
-        /* the recording has not said yet how it ended: the scheduler finishes it */
-        p->have_real_ret = true;
-        p->real_ret = c->ret;
-        return;
+        if (!p->completion_taken) {
+            /* the recording has not said yet how it ended: the scheduler finishes it */
+            p->have_real_ret = true;
+            p->real_ret = c->ret;
+            return;
+        }
+        p->ran_ahead = false;
+        p->completion_taken = false;
     }
     if (!p->cur_open)
         return;
@@ -639,6 +644,12 @@ static void rp_schedule(void *self, struct tracer *tr, struct task *stopped)
 {
     struct replayer *R = self;
     (void)stopped;
+    /* real calls the recording saw other threads overtake run right away */
+    for (int i = 0; i < R->nthreads; i++) {
+        struct rpt *q = R->threads[i];
+        if (q->t && q->ran_ahead && !q->have_real_ret && tracer_held_at_entry(tr, q->t))
+            tracer_release(tr, q->t);
+    }
     while (!tr->stop_requested) {
         if (!R->have_next) {
             if (trace_truncated(R->r) && R->trace_done) {
@@ -689,7 +700,7 @@ static void rp_schedule(void *self, struct tracer *tr, struct task *stopped)
             diverge(R, NULL, "thread %d of the recording is gone here", ev->tid);
             return;
         }
-        if (p->ran_ahead) {
+        if (p->ran_ahead && !p->completion_taken) {
             if (ev->type != EV_SYSCALL || ev->nr != p->cur.nr) {
                 diverge(R, t, "%s still in progress", syscall_name(p->cur.nr));
                 return;
@@ -703,14 +714,17 @@ static void rp_schedule(void *self, struct tracer *tr, struct task *stopped)
                 complete_ran_ahead(R, p, tr);
                 continue;
             }
+            p->completion_taken = true;
             /* still in the kernel: if a signal ended it, send it now */
             if ((p->cur.flags & EVF_INTERRUPTED) && R->have_next && R->next.type == EV_SIGNAL &&
                 R->next.tid == p->rec_tid && (R->next.flags & EVF_SIG_INJECT) && !p->signal_sent_early) {
                 syscall(SYS_tgkill, t->tgid, t->tid, R->next.signo);
                 p->signal_sent_early = true;
             }
-            return;
+            continue;
         }
+        if (p->ran_ahead)
+            return;               /* its completion is known; waiting for the kernel */
         if (p->have_real_ret) {
             complete_ran_ahead(R, p, tr);
             continue;
