@@ -165,22 +165,26 @@ without_rewind_lines() { grep -a -v '^rewind:' "$1" >"$2" || true; }
 
 # ---- record and replay -----------------------------------------------------
 
-# record [--status N] [--stdin FILE | --stdin-pipe FILE] [--stdout-pipe]
-#        [--cwd DIR] -- CMD...
+# record [--status N|any] [--stdin FILE | --stdin-pipe FILE] [--stdout-pipe]
+#        [--cwd DIR] [--slice MS] [--chaos] -- CMD...
 #
 # Records CMD into a new trace directory with stdin from FILE (default
 # /dev/null; --stdin-pipe feeds FILE through a pipe), stdout and stderr to
 # files (--stdout-pipe: stdout through a pipe), in DIR (default $T/cwd), and
-# REWIND_TEST_VAR set to a value unique to this recording.  The exit status
-# must be N (default 0).  Sets:
+# REWIND_TEST_VAR set to a value unique to this recording.  --slice and
+# --chaos are passed on to `rewind record`.  The exit status must be N
+# (default 0); with `any`, every status but 124 (timeout) and 125 (rewind's
+# error) is accepted.  Sets:
 #   RR_DIR (trace), RR_OUT / RR_ERR (what the program wrote), RR_STATUS,
 #   RR_VAR (REWIND_TEST_VAR's value), RR_CWD, RR_RECORD_MS (time taken).
 record()
 {
-    local status=0 stdin=/dev/null pipe='' outpipe=0 cwd=$T/cwd rc t0
+    local status=0 stdin=/dev/null pipe='' outpipe=0 cwd=$T/cwd rc t0 ropts=()
     while [ $# -gt 0 ]; do
         case $1 in
         --status) status=$2; shift 2 ;;
+        --slice) ropts+=(--slice "$2"); shift 2 ;;
+        --chaos) ropts+=(--chaos); shift ;;
         --stdin) stdin=$2; shift 2 ;;
         --stdin-pipe) pipe=$2; shift 2 ;;
         --stdout-pipe) outpipe=1; shift ;;
@@ -201,22 +205,28 @@ record()
         cd "$cwd" || exit 99
         export REWIND_TEST_VAR="$RR_VAR"
         if [ -n "$pipe" ] && [ $outpipe = 1 ]; then
-            cat "$pipe" | rw record -o "$RR_DIR" -- "$@" 2>"$RR_ERR" | cat >"$RR_OUT"
+            cat "$pipe" | rw record "${ropts[@]}" -o "$RR_DIR" -- "$@" 2>"$RR_ERR" | cat >"$RR_OUT"
             exit "${PIPESTATUS[1]}"
         elif [ -n "$pipe" ]; then
-            cat "$pipe" | rw record -o "$RR_DIR" -- "$@" >"$RR_OUT" 2>"$RR_ERR"
+            cat "$pipe" | rw record "${ropts[@]}" -o "$RR_DIR" -- "$@" >"$RR_OUT" 2>"$RR_ERR"
         elif [ $outpipe = 1 ]; then
-            rw record -o "$RR_DIR" -- "$@" <"$stdin" 2>"$RR_ERR" | cat >"$RR_OUT"
+            rw record "${ropts[@]}" -o "$RR_DIR" -- "$@" <"$stdin" 2>"$RR_ERR" | cat >"$RR_OUT"
             exit "${PIPESTATUS[0]}"
         else
-            rw record -o "$RR_DIR" -- "$@" <"$stdin" >"$RR_OUT" 2>"$RR_ERR"
+            rw record "${ropts[@]}" -o "$RR_DIR" -- "$@" <"$stdin" >"$RR_OUT" 2>"$RR_ERR"
         fi
     )
     rc=$?
     RR_RECORD_MS=$(($(now_ms) - t0))
     RR_STATUS=$rc
     no_crash "record" "$RR_ERR"
-    expect_status "record of ${1##*/}" "$rc" "$status"
+    if [ "$status" = any ]; then
+        if [ "$rc" = 124 ] || [ "$rc" = 125 ]; then
+            expect_status "record of ${1##*/}" "$rc" "any but 124 and 125"
+        fi
+    else
+        expect_status "record of ${1##*/}" "$rc" "$status"
+    fi
     if [ ! -d "$RR_DIR" ]; then fail "record did not create the trace directory"; fi
 }
 
@@ -279,8 +289,8 @@ record_replay()
         case $1 in
         --before-replay) before=$2; shift 2 ;;
         --keep-scratch) keep=--keep-scratch; shift ;;
-        --status | --stdin | --stdin-pipe | --cwd) opts+=("$1" "$2"); shift 2 ;;
-        --stdout-pipe) opts+=("$1"); shift ;;
+        --status | --stdin | --stdin-pipe | --cwd | --slice) opts+=("$1" "$2"); shift 2 ;;
+        --stdout-pipe | --chaos) opts+=("$1"); shift ;;
         --) break ;;
         *) fail "record_replay: unknown option $1 (bug in the test)" ;;
         esac
@@ -288,6 +298,52 @@ record_replay()
     record "${opts[@]}" "$@"
     if [ -n "$before" ]; then eval "$before"; fi
     replay_check $keep
+}
+
+# replay_more N: N more replays of the last recording, from its cwd, each
+# compared with it like replay 1 of replay_check (stdout, stderr without
+# rewind: lines, exit status).  Stops at the first difference, saying which
+# replay it was.
+replay_more()
+{
+    local n=$1 i rc out err
+    without_rewind_lines "$RR_ERR" "$T/rec$RR_N.err.prog"
+    for ((i = 1; i <= n; i++)); do
+        out=$T/more$RR_N.out err=$T/more$RR_N.err
+        watch_err "$err"
+        (cd "$RR_CWD" && rw replay "$RR_DIR" </dev/null >"$out" 2>"$err")
+        rc=$?
+        no_crash "extra replay $i of $n" "$err"
+        expect_status "extra replay $i of $n" "$rc" "$RR_STATUS"
+        same_bytes "extra replay $i of $n: stdout" "$RR_OUT" "$out"
+        without_rewind_lines "$err" "$err.prog"
+        same_bytes "extra replay $i of $n: stderr" "$T/rec$RR_N.err.prog" "$err.prog"
+    done
+    watch_err ""
+}
+
+# record_replay_n N [record_replay options] -- CMD...
+#
+# record_replay (three replays), then replay_more until the recording has
+# been replayed N times in all.
+record_replay_n()
+{
+    local n=$1
+    shift
+    record_replay "$@"
+    if [ "$n" -gt 3 ]; then replay_more $((n - 3)); fi
+}
+
+# record_replay_many [record_replay options] -- CMD...
+#
+# For the small test programs of the thread and process-tree tests:
+# record_replay_n with N = $REWIND_TEST_REPLAYS (default 20), each rewind
+# command limited to 15 s (they take well under one; a hung replay should not
+# hold the test for long).
+record_replay_many()
+{
+    if [ "$CMD_TIMEOUT" -gt 15 ]; then CMD_TIMEOUT=15; fi
+    record_replay_n "${REWIND_TEST_REPLAYS:-20}" "$@"
 }
 
 # ---- background helpers ----------------------------------------------------

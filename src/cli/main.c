@@ -13,9 +13,11 @@ static const char usage[] =
     "Record a program's execution once, replay it exactly as often as you like.\n"
     "\n"
     "Commands:\n"
-    "  record [-o DIR] [--] PROGRAM [ARGS...]   run PROGRAM and record it\n"
+    "  record [-o DIR] [--slice MS] [--chaos] [--] PROGRAM [ARGS...]\n"
+    "                                           run PROGRAM (and its children) and record it\n"
     "  replay [-q] [DIR]                        replay a recording (default: the latest)\n"
     "  dump [--json] [DIR]                      list a recording's events\n"
+    "  ps [DIR]                                 list a recording's processes\n"
     "  trace [-o FILE] [--] PROGRAM [ARGS...]   print PROGRAM's syscalls live (no recording)\n"
     "\n"
     "Options:\n"
@@ -61,6 +63,8 @@ int main(int argc, char **argv)
         return cmd_dump(argc - 1, argv + 1);
     if (!strcmp(cmd, "trace"))
         return cmd_trace(argc - 1, argv + 1);
+    if (!strcmp(cmd, "ps"))
+        return cmd_ps(argc - 1, argv + 1);
     rw_warn("unknown command '%s' (see rewind --help)", cmd);
     return 2;
 }

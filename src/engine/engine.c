@@ -213,6 +213,7 @@ static void resume(struct task *t, struct core *k)
 void tracer_release(struct tracer *tr, struct task *t)
 {
     struct core *k = core_of(t);
+    rw_dbg("release: thread %d%s", t->tid, k->held ? "" : " (not held)");
     if (!k->held)
         return;
     if (k->held_entry) {

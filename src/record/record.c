@@ -72,6 +72,7 @@ void rtask_forget(struct recorder *R, pid_t tid)
         if (R->tasks[i]->tid == tid) {
             struct rtask *rt = R->tasks[i];
             event_free(&rt->cur);
+            event_free(&rt->deferred);
             buf_free(&rt->peek);
             proc_put(rt->proc);
             fds_put(rt->fds);
@@ -79,6 +80,30 @@ void rtask_forget(struct recorder *R, pid_t tid)
             R->tasks[i] = R->tasks[--R->ntasks];
             return;
         }
+}
+
+/* The child of a vfork exec'ed or exited: its parent's vfork result can go out. */
+static void release_vfork_parent(struct recorder *R, struct rtask *child)
+{
+    if (!child->vfork_parent)
+        return;
+    for (int i = 0; i < R->ntasks; i++) {
+        struct rtask *p = R->tasks[i];
+        if (p->tid == child->vfork_parent && p->has_deferred) {
+            write_event(R, &p->deferred);
+            event_free(&p->deferred);
+            p->has_deferred = false;
+        }
+    }
+    child->vfork_parent = 0;
+}
+
+static struct rtask *find_rtask(struct recorder *R, pid_t tid)
+{
+    for (int i = 0; i < R->ntasks; i++)
+        if (R->tasks[i]->tid == tid)
+            return R->tasks[i];
+    return NULL;
 }
 
 void write_event(struct recorder *R, struct event *ev)
@@ -404,7 +429,15 @@ static void rec_syscall_exit(void *self, struct eng_ctx *c)
         ev->ret == -ERESTART_RESTARTBLOCK || ev->ret == -EINTR)
         ev->flags |= EVF_INTERRUPTED;
     track_fds(rt, t, ev);
-    write_event(R, ev);
+    struct rtask *vchild = ok && (ev->nr == SYS_vfork || (ev->nr == SYS_clone && (ev->args[0] & CLONE_VFORK)))
+                               ? find_rtask(R, (pid_t)ev->ret) : NULL;
+    if (vchild && vchild->vfork_parent == t->tid) {
+        rt->deferred = *ev;            /* moved: cur is reset at the next entry */
+        memset(ev, 0, sizeof *ev);
+        rt->has_deferred = true;
+    } else {
+        write_event(R, ev);
+    }
 
     rt->after_syscall = true;
     rt->after_syscall_regs = *task_regs(t);
@@ -526,6 +559,7 @@ static enum eng_verdict rec_exec(void *self, struct eng_ctx *c)
         rw_fatal("cannot record the new program image: %s", err);
     write_event(R, &ev);
     event_free(&ev);
+    release_vfork_parent(R, rt);
 
     if (R->cpuid_faulting)
         task_inject_syscall(t, SYS_arch_prctl, ARCH_SET_CPUID, 0, 0, 0, 0, 0);
@@ -542,6 +576,15 @@ static void rec_exit(void *self, struct eng_ctx *c)
     struct recorder *R = self;
     struct event ev = {.type = EV_EXIT, .tid = c->task->tid, .pid = c->task->tgid, .status = c->status};
     write_event(R, &ev);
+    struct rtask *rt = find_rtask(R, c->task->tid);
+    if (rt) {
+        release_vfork_parent(R, rt);
+        if (rt->has_deferred) {
+            write_event(R, &rt->deferred);
+            event_free(&rt->deferred);
+            rt->has_deferred = false;
+        }
+    }
     if (R->current == c->task)
         R->current = NULL;
     rtask_forget(R, c->task->tid);
@@ -574,6 +617,8 @@ static void rec_clone(void *self, struct eng_ctx *c)
         *child->fds = *parent->fds;
         child->fds->users = 1;
     }
+    if (flags & CLONE_VFORK)
+        child->vfork_parent = c->task->tid;
     child->queued = ++R->queue_clock;
 }
 
@@ -657,6 +702,12 @@ int record_main(const struct record_options *o)
 
     int exec_errno;
     struct task *t = task_spawn(o->argv, environ, task_setup_deterministic, &h.bound_cpu, &exec_errno);
+    /* Same CPU as the program: each ptrace stop is then a local wake-up, not a
+     * cross-CPU one (several times cheaper on a VM). */
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(h.bound_cpu, &one);
+    sched_setaffinity(0, sizeof one, &one);
     if (t->stop == STOP_EXITED) {
         task_free(t);
         int code = exec_errno == ENOENT ? 127 : 126;

@@ -45,6 +45,12 @@ struct rtask {
     enum fd_kind peek_kind;
     uint64_t queued;              /* run-queue order: smaller runs first */
     bool needs_memtrack;          /* attach written-page tracking at its next stop */
+    /* vfork: the parent wakes up inside the child's execve, before the child's
+     * exec is recorded; its vfork result waits here until then, so that replay
+     * (where the parent blocks until the child really execs) sees them in order */
+    pid_t vfork_parent;           /* child: its vfork parent, until it execs or exits */
+    struct event deferred;        /* parent: the vfork completion waiting for that */
+    bool has_deferred;
 };
 
 struct recorder {

@@ -598,8 +598,23 @@ static void rp_exit(void *self, struct eng_ctx *c)
 static void rp_clone(void *self, struct eng_ctx *c)
 {
     struct replayer *R = self;
-    rpt_of_task(R, c->task)->child = c->child;
-    rpt_of_task(R, c->child);
+    struct rpt *parent = rpt_of_task(R, c->task);
+    struct rpt *child = rpt_of_task(R, c->child);
+    parent->child = c->child;
+    /* the recorded clone result names the child, unless the recording has not
+     * said yet (the creator was overtaken in the kernel: see rp_schedule) */
+    const struct event *ev = &parent->cur;
+    if (!parent->cur_open || parent->ran_ahead || ev->ret <= 0)
+        return;
+    child->rec_tid = (int32_t)ev->ret;
+    /* The kernel stored our tid where the program keeps its own (pthread's tid
+     * field): put the recorded one there before either side can look. */
+    if (ev->nr == SYS_clone && (ev->args[0] & CLONE_CHILD_SETTID)) {
+        int32_t tid = (int32_t)ev->ret;
+        task_write(c->child, ev->args[3], &tid, sizeof tid);
+    }
+    for (uint32_t i = 0; i < ev->npatches; i++)
+        task_write(c->task, ev->patches[i].addr, ev->patches[i].data, ev->patches[i].len);
 }
 
 static const struct engine_ops replayer_ops = {
@@ -647,7 +662,7 @@ static void rp_schedule(void *self, struct tracer *tr, struct task *stopped)
     /* real calls the recording saw other threads overtake run right away */
     for (int i = 0; i < R->nthreads; i++) {
         struct rpt *q = R->threads[i];
-        if (q->t && q->ran_ahead && !q->have_real_ret && tracer_held_at_entry(tr, q->t))
+        if (q->t && q->ran_ahead && !q->have_real_ret && tracer_is_held(tr, q->t))
             tracer_release(tr, q->t);
     }
     while (!tr->stop_requested) {
@@ -668,8 +683,18 @@ static void rp_schedule(void *self, struct tracer *tr, struct task *stopped)
         }
         const struct event *ev = &R->next;
         struct rpt *p = rpt_of_rec(R, ev->tid);
-        if (!p)
-            return;               /* its creator's clone has not returned yet */
+        if (!p) {
+            /* A thread the recording has not named yet: a child whose creator
+             * was overtaken inside clone/vfork.  It is the one unnamed thread. */
+            for (int i = 0; i < R->nthreads && !p; i++)
+                if (R->threads[i]->t && !R->threads[i]->rec_tid)
+                    p = R->threads[i];
+            if (!p) {
+                rw_dbg("schedule: event %lu waits for thread %d to be born", (unsigned long)ev->seq, ev->tid);
+                return;
+            }
+            p->rec_tid = ev->tid;
+        }
         if (ev->type == EV_EXIT) {
             if (p->exited) {
                 if (p->status != ev->status) {
@@ -723,8 +748,10 @@ static void rp_schedule(void *self, struct tracer *tr, struct task *stopped)
             }
             continue;
         }
-        if (p->ran_ahead)
+        if (p->ran_ahead) {
+            rw_dbg("schedule: event %lu waits for thread %d's kernel", (unsigned long)ev->seq, ev->tid);
             return;               /* its completion is known; waiting for the kernel */
+        }
         if (p->have_real_ret) {
             complete_ran_ahead(R, p, tr);
             continue;
@@ -823,6 +850,12 @@ int replay_main(const struct replay_options *o)
         cpu = sched_getcpu() >= 0 ? sched_getcpu() : 0;
     }
     struct task *t = task_spawn(argv, envp, task_setup_deterministic, &cpu, &exec_errno);
+    /* Same CPU as the program: each ptrace stop is then a local wake-up, not a
+     * cross-CPU one (several times cheaper on a VM). */
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    sched_setaffinity(0, sizeof one, &one);
     if (t->stop != STOP_EXEC)
         rw_fatal("cannot start the replay stub %s: %s", R->stub_path, strerror(exec_errno));
     tracer_attach(&tr, &replayer_ops, R);
