@@ -4,12 +4,11 @@
 #include "engine.h"
 #include "../util/util.h"
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
-#include <sys/signalfd.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -247,25 +246,21 @@ void tracer_interrupt(struct tracer *tr, struct task *t)
     ptrace(PTRACE_INTERRUPT, t->tid, 0, 0);
 }
 
-/* Waits for a stop, at most tick_ms when there is a tick; false on timeout. */
-static bool wait_stop(struct tracer *tr, int sigfd, pid_t *tid, int *status)
+/* Waits for a stop; false when a scheduler tick (SIGALRM, see tracer_run)
+ * interrupted the wait, or when there is nothing left to wait for. */
+static bool wait_stop(struct tracer *tr, pid_t *tid, int *status)
 {
-    if (!tr->tick_ms)
-        return task_wait_any(tid, status, false);
-    for (;;) {
-        if (task_wait_any(tid, status, true))
-            return true;
-        struct pollfd p = {.fd = sigfd, .events = POLLIN};
-        int n = poll(&p, 1, tr->tick_ms);
-        if (n > 0) {
-            struct signalfd_siginfo si;
-            while (read(sigfd, &si, sizeof si) == sizeof si)
-                ;
-            continue;
-        }
-        if (n == 0)
-            return task_wait_any(tid, status, true);
+    pid_t r = waitpid(-1, status, __WALL);
+    if (r > 0) {
+        *tid = r;
+        return true;
     }
+    return false;
+}
+
+static void on_tick(int sig)
+{
+    (void)sig; /* only here to interrupt waitpid */
 }
 
 static void remove_task(struct tracer *tr, struct task *t)
@@ -283,12 +278,16 @@ static void remove_task(struct tracer *tr, struct task *t)
 int tracer_run(struct tracer *tr)
 {
     pid_t leader = tr->ntasks ? tr->tasks[0]->tid : 0;
-    /* SIGCHLD wakes the tick wait; it is blocked so a signalfd can collect it */
-    sigset_t chld, old;
-    sigemptyset(&chld);
-    sigaddset(&chld, SIGCHLD);
-    sigprocmask(SIG_BLOCK, &chld, &old);
-    int sigfd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
+    /* The scheduler's tick: a periodic SIGALRM without SA_RESTART interrupts
+     * the one blocking waitpid, so waiting costs a single syscall per stop. */
+    struct sigaction tick = {.sa_handler = on_tick}, old_tick;
+    struct timeval every = {tr->tick_ms / 1000, (tr->tick_ms % 1000) * 1000};
+    struct itimerval period = {every, every}, no_timer = {0};
+    if (tr->tick_ms) {
+        sigemptyset(&tick.sa_mask);
+        sigaction(SIGALRM, &tick, &old_tick);
+        setitimer(ITIMER_REAL, &period, NULL);
+    }
 
     /* The first tasks are stopped at their exec event: report the exec at the execve exit. */
     for (int i = 0; i < tr->ntasks; i++) {
@@ -303,7 +302,7 @@ int tracer_run(struct tracer *tr)
     while (tr->ntasks > 0 && !tr->stop_requested) {
         pid_t tid;
         int status;
-        if (!wait_stop(tr, sigfd, &tid, &status)) {
+        if (!wait_stop(tr, &tid, &status)) {
             if (errno == ECHILD)
                 break;
             if (tr->scheduler)
@@ -382,8 +381,9 @@ int tracer_run(struct tracer *tr)
             tr->scheduler(tr->scheduler_self, tr, t);
         }
     }
-    sigprocmask(SIG_SETMASK, &old, NULL);
-    if (sigfd >= 0)
-        close(sigfd);
+    if (tr->tick_ms) {
+        setitimer(ITIMER_REAL, &no_timer, NULL);
+        sigaction(SIGALRM, &old_tick, NULL);
+    }
     return tr->leader_status;
 }

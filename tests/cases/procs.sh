@@ -1,0 +1,120 @@
+# shellcheck shell=bash disable=SC2016,SC2030,SC2031,SC2034
+# Process trees: fork, vfork, exec in children, pipelines, signals between
+# processes, wait and its variants, groups and sessions, shared memory.  The
+# programs print pids, times and orders that differ between native runs; each
+# recording is replayed 20 times (record_replay_many).
+
+t_procs_fork_wide()
+{
+    record_replay_many -- "$BIN/tree_fork_wide" 8
+    assert_grep '^wait with no children left: -1$' "$RR_OUT"
+    if [ "$(grep -c -E '^reaped [0-9]+ \(child [0-7]\): exit 1[0-7]$' "$RR_OUT")" != 8 ]; then
+        grep -E '^reaped ' "$RR_OUT" | details
+        fail "the parent did not reap 8 children"
+    fi
+}
+
+# Exit status 6: each of the 5 levels adds one to the status of its child.
+t_procs_fork_deep()
+{
+    record_replay_many --status 6 -- "$BIN/tree_fork_deep" 5
+    assert_grep '^          bottom reached, exit 1$' "$RR_OUT"
+}
+
+# this program -> /bin/cat -> this program exec'd again -> back.
+t_procs_pipeline()
+{
+    record_replay_many -- "$BIN/tree_pipeline"
+    assert_grep '^filter [0-9]+ \(parent [0-9]+\) saw 200 lines, ' "$RR_OUT"
+    assert_grep '^cat [0-9]+ exited 0$' "$RR_OUT"
+}
+
+t_procs_signal_pingpong()
+{
+    record_replay_many -- "$BIN/tree_sig_pingpong" 100
+    assert_grep '^child [0-9]+: 100 handled, senders sum [0-9]+ \(= 100 x parent: 1\)$' "$RR_OUT"
+}
+
+t_procs_vfork_exec()
+{
+    record_replay_many -- "$BIN/tree_vfork"
+    assert_grep '^echo says [0-9]+ [0-9]+$' "$RR_OUT"
+    assert_grep '^posix_spawn: child [0-9]+ exited 5$' "$RR_OUT"
+}
+
+t_procs_wait_killed()
+{
+    record_replay_many -- "$BIN/tree_wait_signals"
+    assert_grep '^waitpid: [0-9]+ killed by SEGV$' "$RR_OUT"
+    assert_grep '^waitid P_ALL: pid [0-9]+ \(= last child: 1\) CLD_EXITED status 44$' "$RR_OUT"
+}
+
+t_procs_stop_continue()
+{
+    record_replay_many -- "$BIN/tree_stop_cont"
+    assert_grep '^stopped: 1 by STOP$' "$RR_OUT"
+    assert_grep '^continued: 1$' "$RR_OUT"
+}
+
+t_procs_pgrp_setsid()
+{
+    record_replay_many -- "$BIN/tree_pgrp"
+    assert_grep '^A: killed by TERM$' "$RR_OUT"
+    assert_grep '^B [0-9]+: setsid [0-9]+ \(= pid: 1\), .* again: -1 EPERM$' "$RR_OUT"
+}
+
+t_procs_zombies_late()
+{
+    record_replay_many -- "$BIN/tree_zombies"
+    assert_grep '^zombies before reaping: 4: ' "$RR_OUT"
+}
+
+t_procs_orphan()
+{
+    record_replay_many -- "$BIN/tree_orphan"
+    assert_grep '^grandchild [0-9]+: first parent [0-9]+ gone, new parent is someone else ' "$RR_OUT"
+}
+
+t_procs_shared_anon()
+{
+    record_replay_many -- "$BIN/tree_shared_anon"
+    assert_grep '^parent got: child [0-9]+ read "round 19 from [0-9]+ at [0-9]+" sum ' "$RR_OUT"
+}
+
+# Two processes spinning on a flag in shared memory: only preemption lets the
+# other one run.
+t_procs_shared_anon_spin()
+{
+    record_replay_many --slice 2 -- "$BIN/tree_shared_anon" spin
+    assert_grep '^child [0-9]+ exited 0; turn 0; ' "$RR_OUT"
+}
+
+t_procs_memfd()
+{
+    record_replay_many -- "$BIN/tree_memfd"
+    assert_grep "^pread at 4096: \\[written by exec'd [0-9]+\\]\$" "$RR_OUT"
+}
+
+t_procs_sigchld_handler()
+{
+    record_replay_many -- "$BIN/tree_sigchld"
+    assert_grep '^reaped 6 in [1-6] handler runs; ' "$RR_OUT"
+}
+
+# The dump of a forking recording shows the children's own tids.
+t_procs_dump_tids()
+{
+    record -- "$BIN/tree_fork_wide" 8
+    rw dump "$RR_DIR" >"$T/dump.out" 2>"$T/dump.err"
+    expect_status "dump" $? 0
+    awk '$2 ~ /^[0-9]+$/ { print $2 }' "$T/dump.out" | sort -u >"$T/tids"
+    if [ "$(wc -l <"$T/tids")" -lt 9 ]; then
+        { echo "--- tids in the dump:"; cat "$T/tids"; } | details
+        fail "the dump shows fewer than 9 distinct tids for a parent and 8 children"
+    fi
+    # ... and they are the pids the program printed.
+    grep -o -E '^child [0-7]: pid [0-9]+' "$RR_OUT" | awk '{ print $4 }' >"$T/pids"
+    while read -r pid; do
+        if ! grep -q -x "$pid" "$T/tids"; then fail "child pid $pid does not appear in the dump"; fi
+    done <"$T/pids"
+}
