@@ -57,6 +57,7 @@ struct recorder {
     struct trace_writer *w;
     char mt_error[256];
     bool warned_untracked;
+    bool warned_shared;
     bool cpuid_faulting;
     bool failed;
     struct rtask *tasks[MAX_TASKS];

@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #define STUB_BASE 0x6ff000000000ul
 
@@ -26,6 +27,58 @@ long addrspace_open_file(struct task *t, struct trace_reader *r, const char *id)
         fd = task_inject_syscall(t, SYS_openat, (uint64_t)AT_FDCWD, scratch, O_RDONLY | O_CLOEXEC, 0, 0, 0);
     free(path);
     return fd;
+}
+
+/* Shared file mappings must stay shared between the replayed processes, but
+ * must never write to the trace.  Each recorded file content gets one private
+ * memory file in rewind, opened by the tracee through /proc. */
+static struct shared_copy {
+    char id[TRACE_ID_LEN + 1];
+    int fd;
+} shared_copies[256];
+static int nshared;
+
+static int shared_copy_fd(struct trace_reader *r, const char *id)
+{
+    for (int i = 0; i < nshared; i++)
+        if (!strcmp(shared_copies[i].id, id))
+            return shared_copies[i].fd;
+    if (nshared == (int)(sizeof shared_copies / sizeof *shared_copies))
+        return -ENOSPC;
+    char *path = trace_file_path(r, id);
+    int src = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+    free(path);
+    if (src < 0)
+        return -errno;
+    int fd = memfd_create("rewind-shared", MFD_CLOEXEC);
+    char buf[65536];
+    ssize_t n;
+    while (fd >= 0 && (n = read(src, buf, sizeof buf)) > 0)
+        if (!write_all(fd, buf, (size_t)n)) {
+            close(fd);
+            fd = -1;
+        }
+    close(src);
+    if (fd < 0)
+        return -EIO;
+    snprintf(shared_copies[nshared].id, sizeof shared_copies[nshared].id, "%s", id);
+    shared_copies[nshared].fd = fd;
+    nshared++;
+    return fd;
+}
+
+long addrspace_open_shared(struct task *t, struct trace_reader *r, const char *id)
+{
+    int fd = shared_copy_fd(r, id);
+    if (fd < 0)
+        return fd;
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/fd/%d", getpid(), fd);
+    size_t len = strlen(path) + 1;
+    uint64_t scratch = task_scratch(t);
+    if (task_write(t, scratch, path, len) != len)
+        return -EFAULT;
+    return task_inject_syscall(t, SYS_openat, (uint64_t)AT_FDCWD, scratch, O_RDWR | O_CLOEXEC, 0, 0, 0);
 }
 
 static bool map_one(struct task *t, struct trace_reader *r, const struct mapping *m, char *err, size_t errlen)

@@ -12,7 +12,12 @@
 bool addrspace_rebuild(struct task *t, struct trace_reader *r, const struct event *ev,
                        char *err, size_t errlen);
 
-/* Opens the trace's copy of file id inside the tracee; returns the tracee's fd or -errno. */
+/* Opens the trace's copy of file id inside the tracee (read-only); returns the
+ * tracee's fd or -errno. */
 long addrspace_open_file(struct task *t, struct trace_reader *r, const char *id);
+/* Opens, read-write, a private copy of file id made once per replay, so that
+ * MAP_SHARED mappings of it are shared between the replayed processes without
+ * writing to the trace. */
+long addrspace_open_shared(struct task *t, struct trace_reader *r, const char *id);
 
 #endif

@@ -255,9 +255,12 @@ static bool prepare_mmap(struct replayer *R, struct rpt *p, struct task *t, cons
             diverge(R, t, "a file mapping the recording has no copy of");
             return false;
         }
-        /* Never write through to the trace's copy (it may be a hard link). */
-        flags = (flags & ~(uint64_t)(MAP_SHARED | MAP_SHARED_VALIDATE)) | MAP_PRIVATE;
-        p->mmap_fd = addrspace_open_file(t, R->r, ev->file_id);
+        /* Never write through to the trace's copy (it may be a hard link):
+         * shared mappings get a private copy that the replayed processes share. */
+        bool shared = (flags & MAP_TYPE) != MAP_PRIVATE;
+        if (shared)
+            flags = (flags & ~(uint64_t)MAP_TYPE) | MAP_SHARED;
+        p->mmap_fd = shared ? addrspace_open_shared(t, R->r, ev->file_id) : addrspace_open_file(t, R->r, ev->file_id);
         if (p->mmap_fd < 0) {
             rw_warn("cannot open the trace's copy of a mapped file: %s", strerror((int)-p->mmap_fd));
             stop_replay(R);
