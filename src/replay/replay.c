@@ -39,6 +39,7 @@ struct rpt {
     struct task *child;      /* created by its last clone */
     bool exited;
     int status;
+    bool kill_sent;          /* replay delivered the SIGKILL the recording ended it with */
 };
 
 struct brk_state {
@@ -712,6 +713,11 @@ static void rp_schedule(void *self, struct tracer *tr, struct task *stopped)
                 }
                 advance(R);
                 continue;
+            }
+            /* SIGKILL leaves no trace in its victim but its death: deliver it */
+            if (p->t && WIFSIGNALED(ev->status) && WTERMSIG(ev->status) == SIGKILL && !p->kill_sent) {
+                syscall(SYS_tgkill, p->t->tgid, p->t->tid, SIGKILL);
+                p->kill_sent = true;
             }
             if (p->t && tracer_is_held(tr, p->t))
                 tracer_release(tr, p->t);

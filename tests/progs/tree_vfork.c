@@ -1,8 +1,8 @@
 /* tree_vfork: vfork() followed by execv of /bin/echo (with the parent's pid
- * and a timestamp as arguments), by a failing execv and _exit(127), and by a
- * plain _exit(33); then posix_spawn() of this program in child mode (glibc
- * uses clone(CLONE_VM|CLONE_VFORK) for it).  The parent prints every child's
- * pid and exit status. */
+ * and a timestamp as arguments; the first thing the program does), by a
+ * failing execv and _exit(127), and by a plain _exit(33); then posix_spawn()
+ * of this program in child mode (glibc uses clone(CLONE_VM|CLONE_VFORK) for
+ * it).  The parent prints every child's pid and exit status. */
 #define _GNU_SOURCE
 #include <spawn.h>
 #include <stdio.h>
@@ -41,14 +41,14 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_REALTIME, &ts);
     snprintf(pidarg, sizeof pidarg, "%d", getpid());
     snprintf(tsarg, sizeof tsarg, "%ld", ts.tv_nsec);
-    printf("parent %d\n", getpid());
-    fflush(stdout);
 
+    /* First, before the program has written anything. */
     c = vfork();
     if (c == 0) {
         execv("/bin/echo", echo_argv);
         _exit(126);
     }
+    printf("parent %d\n", getpid());
     reap("vfork+exec echo", c);
 
     c = vfork();
