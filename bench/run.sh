@@ -14,6 +14,9 @@
 #                    programs it runs) to this CPU; default: not pinned
 #   BENCH_TIMEOUT    seconds after which one run is killed (default 120)
 #   REWIND           the binary under test (default build/rewind)
+#   BENCH_COMMIT     what to call that binary in the report (default: the
+#                    repository's `git rev-parse --short HEAD`, plus "with
+#                    uncommitted changes in src/" when `git status` says so)
 #
 # For each workload the repetitions are interleaved (native, record, replay,
 # native, record, replay, ...) so that noise on a shared machine hits the
@@ -24,8 +27,20 @@
 # difference is shown as FAILED or MISMATCH in the table, explained below it,
 # and makes the script exit with status 1.
 #
-# rewind records one process only, so every workload is single-process and
-# single-threaded (hence /usr/bin/python3: a pyenv shim on PATH would fork).
+# The first workloads are single-process and single-threaded (from the time
+# rewind recorded one process only; hence /usr/bin/python3: a pyenv shim on
+# PATH would fork).  The last four record process trees and threads: make -j2
+# of a small generated C project, a shell pipeline, xz with two threads and
+# bench/threads_cpu.c, two threads computing without system calls, which
+# rewind must preempt.  For every workload a second table gives, from the last
+# recording: the processes (`rewind ps`), the threads, the thread switches
+# inside system calls, and the state deltas (preemptions and asynchronous
+# signals) with their average size.
+#
+# More environment:
+#   BENCH_PIPE_N     numbers sorted by the pipeline workload (default 800000)
+#   BENCH_ONLY       run only the workloads whose name matches this regular
+#                    expression (bash =~), e.g. 'make|pipeline'
 set -u
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -39,6 +54,8 @@ REPS=${BENCH_REPS:-5}
 OUT=${BENCH_OUT:-}
 FIND_TREE=${BENCH_FIND_TREE:-/usr/share/doc}
 LOOP_N=${BENCH_LOOP_N:-20000}
+PIPE_N=${BENCH_PIPE_N:-800000}
+ONLY=${BENCH_ONLY:-}
 TIMEOUT=${BENCH_TIMEOUT:-120}
 PYTHON=/usr/bin/python3
 SQLITE=/usr/bin/sqlite3
@@ -46,11 +63,15 @@ SQLITE=/usr/bin/sqlite3
 die() { echo "bench: $*" >&2; exit 2; }
 [[ $REPS =~ ^[1-9][0-9]*$ ]] || die "BENCH_REPS must be a positive integer (got '$REPS')"
 [[ $LOOP_N =~ ^[1-9][0-9]*$ ]] || die "BENCH_LOOP_N must be a positive integer (got '$LOOP_N')"
+[[ $PIPE_N =~ ^[1-9][0-9]*$ ]] || die "BENCH_PIPE_N must be a positive integer (got '$PIPE_N')"
 [[ $TIMEOUT =~ ^[1-9][0-9]*$ ]] || die "BENCH_TIMEOUT must be a positive integer (got '$TIMEOUT')"
 [[ -x $REWIND ]] || die "$REWIND not found: run make (or make bench) first"
 [[ -d $FIND_TREE ]] || die "BENCH_FIND_TREE $FIND_TREE is not a directory"
 for p in "$PYTHON" "$SQLITE"; do
     [[ -x $p ]] || die "$p is needed"
+done
+for p in cc make xz seq sort uniq wc; do
+    command -v "$p" >/dev/null || die "$p is needed (on PATH)"
 done
 CPU=${BENCH_CPU:-}
 if [[ -n $CPU ]]; then
@@ -73,8 +94,10 @@ fi
 export REWIND_DIR=$TMP/default-dir   # a recording without -o never lands in ~
 
 # The source the binary was (presumably) built from, noted before the run.
+# BENCH_COMMIT replaces it when the binary was built elsewhere (a clean export).
 commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')
-git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || commit+=" + uncommitted changes in src/"
+[[ -z $(git -C "$ROOT" status --porcelain -- src 2>/dev/null) ]] || commit+=" with uncommitted changes in src/"
+commit=${BENCH_COMMIT:-$commit}
 
 # Run a private copy of the binary (and the replay stub it looks for next to
 # itself), so that a rebuild of build/ during the run cannot disturb it.
@@ -86,16 +109,68 @@ if [[ -x $(dirname "$REWIND")/rewind-stub ]]; then
 fi
 
 cc -O2 -o "$TMP/syscall_loop" "$BENCH_DIR/syscall_loop.c" || die "cannot compile bench/syscall_loop.c"
+cc -O2 -pthread -o "$TMP/threads_cpu" "$BENCH_DIR/threads_cpu.c" || die "cannot compile bench/threads_cpu.c"
+
+# The project built by the make workload: main.c and five files with one
+# small function each, linked into one program, every file compiled with -O1.
+mkdir -p "$TMP/proj" || die "cannot create $TMP/proj"
+for n in 1 2 3 4 5; do
+    cat >"$TMP/proj/f$n.c" <<EOF
+int f$n(int x)
+{
+    int s = $n;
+    for (int k = 0; k < x; k++)
+        s = s * 31 + (k ^ $n);
+    return s;
+}
+EOF
+done
+cat >"$TMP/proj/main.c" <<'EOF'
+#include <stdio.h>
+int f1(int), f2(int), f3(int), f4(int), f5(int);
+int main(void)
+{
+    printf("%d\n", f1(10) + f2(20) + f3(30) + f4(40) + f5(50));
+    return 0;
+}
+EOF
+tab=$'\t'
+cat >"$TMP/proj/Makefile" <<EOF
+OBJS = main.o f1.o f2.o f3.o f4.o f5.o
+prog: \$(OBJS)
+${tab}cc -O1 -o \$@ \$(OBJS)
+%.o: %.c
+${tab}cc -O1 -c -o \$@ \$<
+clean:
+${tab}rm -f prog \$(OBJS)
+EOF
+
+# The xz input: 64 segments of 48 KiB of (seeded) random bytes in base64, each
+# written twice in a row: 8.5 MB, half of it repeated text, half base64 that
+# compresses to about 3/4.  The same bytes in every benchmark run.
+"$PYTHON" - "$TMP/xz.in" <<'EOF' || die "cannot write the xz input"
+import base64, random, sys
+rng = random.Random(1)
+with open(sys.argv[1], "wb") as f:
+    for _ in range(64):
+        seg = base64.encodebytes(rng.randbytes(48 * 1024))
+        f.write(seg)
+        f.write(seg)
+EOF
 
 # ---------------------------------------------------------------- workloads
 # add NAME STDIN ENV SETUP -- COMMAND...
 #   ENV    shell code run in the program's subshell before exec (locale etc.)
 #   SETUP  shell code run before every run, outside the timed region
+#   sets ADDED to 0 when BENCH_ONLY leaves the workload out, else to 1
 W_NAME=() W_STDIN=() W_ENV=() W_SETUP=() W_CMD=() W_TRACE=()
 add()
 {
     local name=$1 stdin=$2 env=$3 setup=$4
     shift 5
+    ADDED=0
+    [[ -n $ONLY && ! $name =~ $ONLY ]] && return
+    ADDED=1
     W_NAME+=("$name") W_STDIN+=("$stdin") W_ENV+=("$env") W_SETUP+=("$setup")
     W_CMD+=("$(printf '%q ' "$@")")
     W_TRACE+=(0)
@@ -114,12 +189,29 @@ add sqlite-io "$BENCH_DIR/sqlite_io.sql" '' 'rm -f "$TMP/io.db"' -- "$SQLITE" "$
 add python-pass /dev/null '' '' -- "$PYTHON" -c pass
 add python-import /dev/null '' '' -- "$PYTHON" -c 'import json, decimal'
 # the cost of one system call: (time(N calls) - time(0 calls)) / N
+LOOP_IDX=none LOOP0_IDX=none
 add "syscall-loop-$LOOP_N" /dev/null '' '' -- "$TMP/syscall_loop" "$LOOP_N"
-W_TRACE[${#W_NAME[@]}-1]=1
-LOOP_IDX=$(( ${#W_NAME[@]} - 1 ))
+((ADDED)) && W_TRACE[${#W_NAME[@]}-1]=1 LOOP_IDX=$(( ${#W_NAME[@]} - 1 ))
 add syscall-loop-0 /dev/null '' '' -- "$TMP/syscall_loop" 0
-W_TRACE[${#W_NAME[@]}-1]=1
-LOOP0_IDX=$(( ${#W_NAME[@]} - 1 ))
+((ADDED)) && W_TRACE[${#W_NAME[@]}-1]=1 LOOP0_IDX=$(( ${#W_NAME[@]} - 1 ))
+# Process trees and threads.
+# make -j2 of the generated project, cleaned before every run (outside the
+# timed region), so every run compiles: make, and per file cc, cc1 and as,
+# then cc, collect2 and ld.  Replay recreates no file: only make's standard
+# output (the commands it ran) is compared.  The make variables of an outer
+# make (`make bench`) are dropped so that the output stays the same.
+MAKE_ENV='unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES GNUMAKEFLAGS'
+add make-j2 /dev/null "$MAKE_ENV; cd \"\$TMP/proj\"" \
+    "($MAKE_ENV; make -s -C \"\$TMP/proj\" clean) >/dev/null 2>&1" -- make -j2
+# a shell and four processes connected by pipes
+add pipeline /dev/null '' '' -- /bin/sh -c "seq 1 $PIPE_N | sort -r | uniq | wc -l"
+# xz with two threads.  With the default block size (3 x the 8 MiB dictionary)
+# the 8.5 MB input is one block, compressed by one thread; 2 MiB blocks give
+# both threads work.  The compressed output is compared byte for byte.
+add xz-T2 /dev/null '' '' -- xz -T2 --block-size=2MiB -c "$TMP/xz.in"
+# two threads computing, no system call: rewind must preempt them
+add threads-cpu /dev/null '' '' -- "$TMP/threads_cpu"
+((${#W_NAME[@]})) || die "BENCH_ONLY '$ONLY' matches no workload"
 
 # ---------------------------------------------------------------- running
 # run MODE I OUT ERR: one run of workload I; sets RC and US (wall time in
@@ -269,7 +361,23 @@ for i in "${!W_NAME[@]}"; do
     RES[$i,trc]=$( ((${#trc[@]})) && median "${trc[@]}" || echo -)
     ((trace_fail)) && RES[$i,trc]=failed
     trace=$TMP/trace.$i
-    RES[$i,events]=$("$REWIND" dump "$trace" 2>/dev/null | wc -l)
+    "$REWIND" dump "$trace" >"$d/dump" 2>/dev/null
+    RES[$i,events]=$(wc -l <"$d/dump")
+    # the dump's lines are "EVENT TID description"; a state delta is
+    # "--- preempted at IP (state delta: registers + N bytes in M ranges) ---"
+    # or "--- SIGxxx {...} at IP (async, state delta: registers + N bytes) ---"
+    read -r RES[$i,tids] RES[$i,switches] RES[$i,deltas] RES[$i,delta_avg] < <(awk '
+        !($2 in tid) { tid[$2] = 1; nt++ }
+        / <unfinished \.\.\.> \(thread switch\)$/ { sw++ }
+        $3 == "---" && ($4 == "preempted" || / \(async, state delta: /) &&
+        match($0, /state delta: registers \+ [0-9]+ bytes/) {
+            s = substr($0, RSTART, RLENGTH); gsub(/[^0-9]/, "", s)
+            n++; bytes += s
+        }
+        END { printf "%d %d %d %s\n", nt, sw, n, n ? sprintf("%.0f", bytes / n) : "-" }' "$d/dump")
+    "$REWIND" ps "$trace" >"$d/ps" 2>/dev/null
+    RES[$i,procs]=$(tail -n +2 "$d/ps" | wc -l)
+    RES[$i,pids]=$(tail -n +2 "$d/ps" | awk '{ print $1 }' | sort -u | wc -l)
     RES[$i,du]=$(du -sb "$trace" 2>/dev/null | cut -f1)
     s=0
     for f in events data; do
@@ -283,7 +391,7 @@ elapsed=$(awk -v a="$(usec "$start")" -v b="$(usec "$EPOCHREALTIME")" 'BEGIN { p
 cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 machine="$(nproc --all) CPUs, ${cpu:-unknown CPU}, Linux $(uname -r)"
 pinning=${CPU:+"everything pinned to CPU $CPU (BENCH_CPU)"}
-pinning=${pinning:-"not pinned (rewind binds only the traced program to one CPU)"}
+pinning=${pinning:-"not pinned (rewind binds itself and the programs it runs to the CPU it starts on; native runs use every CPU)"}
 version=$("$REWIND" --version 2>/dev/null | head -n 1)
 today=$(date -u '+%Y-%m-%d %H:%M UTC')
 
@@ -313,11 +421,25 @@ align()
 }
 HEAD=(workload native_s record_s replay_s record/native replay/native events trace_MB events+data_MB MB/s check)
 
+# the second table: processes, threads and state deltas of the last recording
+rows2()
+{
+    local i
+    for i in "${!W_NAME[@]}"; do
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "${W_NAME[i]}" "${RES[$i,procs]}" "${RES[$i,pids]}" \
+            "${RES[$i,tids]}" "${RES[$i,switches]}" "${RES[$i,deltas]}" "${RES[$i,delta_avg]}" \
+            "${RES[$i,streams]}" "${RES[$i,rec]}" "${RES[$i,status]}"
+    done | awk -F'\t' -v OFS='\t' '{
+        rec = $9 + 0
+        print $1, $2, $3, $4, $5, $6, $7, (rec > 0 ? sprintf("%.2f", $8 / 1e6 / rec) : "-"), $10 }'
+}
+HEAD2=(workload processes distinct_pids threads switches state_deltas avg_delta_bytes MB/s check)
+
 # per-call cost of getppid(): (median(N) - median(0)) / N, in microseconds
 percall()
 {
     local key=$1
-    local a=${RES[$LOOP_IDX,$key]} b=${RES[$LOOP0_IDX,$key]}
+    local a=${RES[$LOOP_IDX,$key]:-} b=${RES[$LOOP0_IDX,$key]:-}
     awk -v a="$a" -v b="$b" -v n="$LOOP_N" 'BEGIN {
         if (a !~ /^[0-9.]+$/ || b !~ /^[0-9.]+$/) { print "n/a"; exit }
         printf "%.1f", (a - b) / n * 1e6 }'
@@ -332,6 +454,8 @@ text_report()
     echo
     { (IFS=$'\t'; echo "${HEAD[*]}"); rows; } | align
     echo
+    { (IFS=$'\t'; echo "${HEAD2[*]}"); rows2; } | align
+    echo
     echo "one getppid() system call (syscall-loop, $LOOP_N calls minus 0 calls):"
     printf '  native %s us, ptrace only (rewind trace) %s us, record %s us, replay %s us\n' \
         "$(percall nat)" "$(percall trc)" "$(percall rec)" "$(percall rep)"
@@ -342,6 +466,10 @@ text_report()
     done
     echo "trace_MB: du -sb of the trace directory (files/ holds hard links to system files);"
     echo "events+data_MB: the two compressed streams; MB/s: events+data MB per second of recording."
+    echo "processes: lines of rewind ps; distinct_pids: different PIDs among them; threads: different"
+    echo "thread ids in rewind dump; switches: system calls left unfinished for a thread switch;"
+    echo "state_deltas: preemptions and asynchronous signals; avg_delta_bytes: their memory bytes"
+    echo "(registers not counted).  All from the last recording."
     if ((${#NOTES[@]})); then
         echo
         echo "!!! PROBLEMS (must not happen):"
@@ -360,6 +488,10 @@ md_report()
     printf '| %s ' "${HEAD[@]}"; echo '|'
     printf '|---%.0s' "${HEAD[@]}"; echo '|'
     rows | sed 's/\t/ | /g; s/^/| /; s/$/ |/'
+    echo
+    printf '| %s ' "${HEAD2[@]}"; echo '|'
+    printf '|---%.0s' "${HEAD2[@]}"; echo '|'
+    rows2 | sed 's/\t/ | /g; s/^/| /; s/$/ |/'
     echo
     echo "One getppid() system call ($LOOP_N calls minus 0 calls): native $(percall nat) µs," \
         "ptrace only (\`rewind trace\`) $(percall trc) µs, record $(percall rec) µs, replay $(percall rep) µs."

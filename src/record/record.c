@@ -358,7 +358,8 @@ static void record_mapped_file(struct recorder *R, struct task *t, struct event 
     ssize_t n = readlink(path, target, sizeof target - 1);
     if (n > 0)
         target[n] = 0;
-    if ((ev->args[3] & MAP_TYPE) != MAP_PRIVATE && strncmp(target, "/memfd:", 7) && !R->warned_shared) {
+    if ((ev->args[3] & MAP_TYPE) != MAP_PRIVATE && (ev->args[2] & PROT_WRITE) && strncmp(target, "/memfd:", 7) &&
+        !R->warned_shared) {
         rw_warn("%s is mapped shared: changes other processes outside the recording make to it will not"
                 " be replayed", target);
         R->warned_shared = true;

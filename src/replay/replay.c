@@ -463,9 +463,6 @@ static bool finish_real(struct replayer *R, struct rpt *p, struct task *t, int64
             int32_t tid = (int32_t)ev->ret;
             task_write(p->child, ev->args[3], &tid, sizeof tid);
         }
-        uint64_t *child_brk = brk_of(R, p->child->tgid);
-        if (!(flags & CLONE_VM))
-            *child_brk = *brk_of(R, t->tgid);
         p->child = NULL;
     }
     *result = ev->ret;
@@ -605,6 +602,10 @@ static void rp_clone(void *self, struct eng_ctx *c)
     struct rpt *parent = rpt_of_task(R, c->task);
     struct rpt *child = rpt_of_task(R, c->child);
     parent->child = c->child;
+    /* a forked child starts with its parent's program break; a thread shares it
+     * (by tgid), and a vfork child gets its own at exec */
+    if (c->clone_kind == PTRACE_EVENT_FORK)
+        *brk_of(R, c->child->tgid) = *brk_of(R, c->task->tgid);
     /* the recorded clone result names the child, unless the recording has not
      * said yet (the creator was overtaken in the kernel: see rp_schedule) */
     const struct event *ev = &parent->cur;

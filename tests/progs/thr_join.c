@@ -90,7 +90,7 @@ int main(void)
     }
     printf("tryjoin spins hash %016llx\n", (unsigned long long)h);
 
-    pthread_create(&t[0], NULL, sleeper, (void *)(intptr_t)50000);
+    pthread_create(&t[0], NULL, sleeper, (void *)(intptr_t)200000);
     clock_gettime(CLOCK_REALTIME, &dl);
     dl.tv_nsec += 5000000;
     if (dl.tv_nsec >= 1000000000) {

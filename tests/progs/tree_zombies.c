@@ -39,7 +39,7 @@ int main(void)
         if (kids[i] == 0)
             _exit(60 + i);
     }
-    for (int tries = 0; tries < 200; tries++) {
+    for (int tries = 0; tries < 3000; tries++) {
         zombies = 0;
         for (int i = 0; i < KIDS; i++)
             zombies += state(kids[i]) == 'Z';
