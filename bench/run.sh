@@ -163,7 +163,16 @@ EOF
 #   ENV    shell code run in the program's subshell before exec (locale etc.)
 #   SETUP  shell code run before every run, outside the timed region
 #   sets ADDED to 0 when BENCH_ONLY leaves the workload out, else to 1
-W_NAME=() W_STDIN=() W_ENV=() W_SETUP=() W_CMD=() W_TRACE=()
+W_NAME=() W_STDIN=() W_ENV=() W_SETUP=() W_CMD=() W_SHOW=() W_TRACE=()
+# an argument as a reader would type it: bare, or in single quotes
+shell_word()
+{
+    if [[ $1 =~ ^[A-Za-z0-9_./:=,+%@-]+$ ]]; then
+        printf '%s' "$1"
+    else
+        printf "'%s'" "${1//\'/\'\\\'\'}"
+    fi
+}
 add()
 {
     local name=$1 stdin=$2 env=$3 setup=$4
@@ -173,6 +182,11 @@ add()
     ADDED=1
     W_NAME+=("$name") W_STDIN+=("$stdin") W_ENV+=("$env") W_SETUP+=("$setup")
     W_CMD+=("$(printf '%q ' "$@")")
+    local a show=''
+    for a; do
+        show+="${show:+ }$(shell_word "$a")"
+    done
+    W_SHOW+=("$show")
     W_TRACE+=(0)
 }
 
@@ -278,8 +292,8 @@ show_cmd()
     local i=$1 mode=$2 env=${W_ENV[i]} s=''
     [[ -n $env ]] && s="($env; "
     case $mode in
-    record) s+="build/rewind record -o TRACE -- ${W_CMD[i]% }" ;;
-    native) s+="${W_CMD[i]% }" ;;
+    record) s+="build/rewind record -o TRACE -- ${W_SHOW[i]}" ;;
+    native) s+="${W_SHOW[i]}" ;;
     esac
     [[ -n $env ]] && s+=")"
     [[ ${W_STDIN[i]} != /dev/null ]] && s+=" < ${W_STDIN[i]#$ROOT/}"
@@ -433,7 +447,7 @@ rows2()
         rec = $9 + 0
         print $1, $2, $3, $4, $5, $6, $7, (rec > 0 ? sprintf("%.2f", $8 / 1e6 / rec) : "-"), $10 }'
 }
-HEAD2=(workload processes distinct_pids threads switches state_deltas avg_delta_bytes MB/s check)
+HEAD2=(workload processes distinct_pids tasks switches state_deltas avg_delta_bytes MB/s check)
 
 # per-call cost of getppid(): (median(N) - median(0)) / N, in microseconds
 percall()
@@ -466,10 +480,10 @@ text_report()
     done
     echo "trace_MB: du -sb of the trace directory (files/ holds hard links to system files);"
     echo "events+data_MB: the two compressed streams; MB/s: events+data MB per second of recording."
-    echo "processes: lines of rewind ps; distinct_pids: different PIDs among them; threads: different"
-    echo "thread ids in rewind dump; switches: system calls left unfinished for a thread switch;"
-    echo "state_deltas: preemptions and asynchronous signals; avg_delta_bytes: their memory bytes"
-    echo "(registers not counted).  All from the last recording."
+    echo "Second table, from the last recording: processes: lines of rewind ps; distinct_pids: the"
+    echo "different PIDs among them; tasks: the different thread ids in rewind dump (processes and"
+    echo "threads); switches: system calls left unfinished for a thread switch; state_deltas:"
+    echo "preemptions and asynchronous signals; avg_delta_bytes: their memory bytes (no registers)."
     if ((${#NOTES[@]})); then
         echo
         echo "!!! PROBLEMS (must not happen):"
@@ -492,6 +506,11 @@ md_report()
     printf '| %s ' "${HEAD2[@]}"; echo '|'
     printf '|---%.0s' "${HEAD2[@]}"; echo '|'
     rows2 | sed 's/\t/ | /g; s/^/| /; s/$/ |/'
+    echo
+    echo "From the last recording: \`processes\` = lines of \`rewind ps\`, \`distinct_pids\` = the different"
+    echo "PIDs among them, \`tasks\` = the different thread ids in \`rewind dump\`, \`switches\` = system"
+    echo "calls left unfinished for a thread switch, \`state_deltas\` = preemptions and asynchronous"
+    echo "signals, \`avg_delta_bytes\` = their average memory bytes (registers not counted)."
     echo
     echo "One getppid() system call ($LOOP_N calls minus 0 calls): native $(percall nat) µs," \
         "ptrace only (\`rewind trace\`) $(percall trc) µs, record $(percall rec) µs, replay $(percall rep) µs."

@@ -55,6 +55,8 @@ struct replayer {
     struct event next;       /* the next recorded event */
     bool have_next;
     bool trace_done;         /* no more events (clean end or interrupted recording) */
+    struct event *ahead;     /* events read past next (see next_signal_for) */
+    int nahead;
     struct rpt *threads[MAX_TASKS];
     int nthreads;
     struct brk_state brks[MAX_TASKS];
@@ -109,21 +111,56 @@ static void stop_replay(struct replayer *R)
     g_tracer->stop_requested = true;
 }
 
-static void advance(struct replayer *R)
+/* Reads one event from the trace; false at its end (or on corruption). */
+static bool read_one(struct replayer *R, struct event *ev)
 {
-    event_free(&R->next);
-    R->have_next = false;
     if (R->trace_done)
-        return;
-    int rc = trace_read_event(R->r, &R->next);
-    if (rc == 1) {
-        R->have_next = true;
-        return;
-    }
+        return false;
+    int rc = trace_read_event(R->r, ev);
+    if (rc == 1)
+        return true;
     R->trace_done = true;
     if (rc < 0) {
         rw_warn("%s", trace_error(R->r));
         stop_replay(R);
+    }
+    return false;
+}
+
+static void advance(struct replayer *R)
+{
+    event_free(&R->next);
+    R->have_next = false;
+    if (R->nahead) {
+        R->next = R->ahead[0];
+        memmove(R->ahead, R->ahead + 1, sizeof *R->ahead * (size_t)--R->nahead);
+        R->have_next = true;
+        return;
+    }
+    R->have_next = read_one(R, &R->next);
+}
+
+/* The signal the recording delivers next to thread rec_tid, looking past the
+ * next event (at most LOOKAHEAD events); 0 if none.  Needed when a real syscall
+ * the recording saw interrupted is blocked here and only that signal ends it. */
+#define LOOKAHEAD 4096
+static int next_signal_for(struct replayer *R, int32_t rec_tid)
+{
+    for (int i = 0;; i++) {
+        if (i == R->nahead) {
+            if (R->nahead == LOOKAHEAD)
+                return 0;
+            if (!R->ahead)
+                R->ahead = xcalloc(LOOKAHEAD, sizeof *R->ahead);
+            if (!read_one(R, &R->ahead[R->nahead]))
+                return 0;
+            R->nahead++;
+        }
+        const struct event *ev = &R->ahead[i];
+        if (ev->tid == rec_tid && ev->type == EV_SIGNAL)
+            return ev->signo;
+        if (ev->tid == rec_tid && ev->type != EV_SIGNAL)
+            return 0;
     }
 }
 
@@ -750,10 +787,11 @@ static void rp_schedule(void *self, struct tracer *tr, struct task *stopped)
                 continue;
             }
             p->completion_taken = true;
-            /* still in the kernel: if a signal ended it, send it now */
-            if ((p->cur.flags & EVF_INTERRUPTED) && R->have_next && R->next.type == EV_SIGNAL &&
-                R->next.tid == p->rec_tid && (R->next.flags & EVF_SIG_INJECT) && !p->signal_sent_early) {
-                syscall(SYS_tgkill, t->tgid, t->tid, R->next.signo);
+            /* Still in the kernel: if a signal ended it, send that now (the
+             * recording may list the completion before the signal's sender). */
+            int sig = (p->cur.flags & EVF_INTERRUPTED) && !p->signal_sent_early ? next_signal_for(R, p->rec_tid) : 0;
+            if (sig) {
+                syscall(SYS_tgkill, t->tgid, t->tid, sig);
                 p->signal_sent_early = true;
             }
             continue;
@@ -892,6 +930,9 @@ int replay_main(const struct replay_options *o)
         code = 128 + WTERMSIG(R->recorded_status);
     }
     event_free(&R->next);
+    for (int i = 0; i < R->nahead; i++)
+        event_free(&R->ahead[i]);
+    free(R->ahead);
     for (int i = 0; i < R->nthreads; i++) {
         event_free(&R->threads[i]->cur);
         free(R->threads[i]);
