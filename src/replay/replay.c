@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -888,6 +889,9 @@ int replay_main(const struct replay_options *o)
         rw_fatal("the recording in %s has no events%s%s", o->dir, trace_truncated(r) ? ": " : "",
                  trace_truncated(r) ? trace_error(r) : "");
     }
+    /* Replayed parents never really reap their children (wait4 is answered
+     * from the trace): adopt orphans so none is left behind as a zombie. */
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     char *argv[] = {R->stub_path, NULL};
     char *envp[] = {NULL};
     int exec_errno;
@@ -920,6 +924,9 @@ int replay_main(const struct replay_options *o)
             waitpid(tr.tasks[i]->tid, &st, __WALL);
         }
     }
+    int st;
+    while (waitpid(-1, &st, __WALL | WNOHANG) > 0)
+        ; /* reap the adopted orphans */
     if (R->diverged || R->incomplete || !R->exited) {
         if (!R->diverged && !R->incomplete)
             rw_warn("replay ended before the recording did");
