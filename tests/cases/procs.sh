@@ -14,6 +14,14 @@ t_procs_fork_wide()
     fi
 }
 
+# Four children writing lines to the same stdout at full speed: replay must
+# print the lines in the order they landed in the file.
+t_procs_output_order()
+{
+    record_replay_many -- "$BIN/tree_output_order"
+    assert_grep '^4 children exited 0$' "$RR_OUT"
+}
+
 # Exit status 6: each of the 5 levels adds one to the status of its child.
 t_procs_fork_deep()
 {
@@ -99,6 +107,13 @@ t_procs_sigchld_handler()
 {
     record_replay_many -- "$BIN/tree_sigchld"
     assert_grep '^reaped 6 in [1-6] handler runs; ' "$RR_OUT"
+}
+
+# SIGCHLD let in only by pselect's sigmask, as in make -j.
+t_procs_sigchld_pselect()
+{
+    record_replay_many -- "$BIN/tree_sigchld_pselect"
+    assert_grep '^[0-9]+ wake-ups, [0-9]+ SIGCHLD handled$' "$RR_OUT"
 }
 
 # The dump of a forking recording shows the children's own tids.
