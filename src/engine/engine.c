@@ -25,6 +25,7 @@ struct core {
     bool held;            /* stopped, waiting for the scheduler */
     bool held_entry;      /* held by ENG_HOLD at a syscall entry */
     int resume_sig;       /* signal to deliver when resumed */
+    bool listening;       /* in a job-control stop, waiting for SIGCONT */
 };
 
 static struct core *core_of(struct task *t)
@@ -223,6 +224,11 @@ void tracer_release(struct tracer *tr, struct task *t)
     resume(t, k);
 }
 
+bool tracer_is_listening(struct tracer *tr, struct task *t)
+{
+    return core_of(t)->listening;
+}
+
 bool tracer_is_held(struct tracer *tr, struct task *t)
 {
     return core_of(t)->held;
@@ -316,6 +322,7 @@ int tracer_run(struct tracer *tr)
             t = adopt(tr, tid);   /* a new thread whose creator's event we have not seen yet */
         }
         struct core *k = core_of(t);
+        k->listening = false;
         task_note_stop(t, status);
         rw_dbg("stop: thread %d kind %d sig %d", t->tid, t->stop, t->sig);
         int sig = 0;
@@ -350,10 +357,18 @@ int tracer_run(struct tracer *tr)
                 k->born = true;   /* a new thread's first stop */
                 break;
             }
-            /* an interrupt we asked for (SIGTRAP) goes to the scheduler; job control
-             * stops are passed on as they would be without us */
-            if (t->sig != SIGTRAP)
-                dispatched = false;
+            /* an interrupt we asked for (SIGTRAP) goes to the scheduler; a job
+             * control stop (SIGSTOP, SIGTSTP...) stays stopped as it would without
+             * us, until a SIGCONT: PTRACE_LISTEN waits for that without resuming */
+            if (t->sig != SIGTRAP) {
+                k->held = false;
+                k->listening = true;
+                if (ptrace(PTRACE_LISTEN, t->tid, 0, 0) < 0 && errno != ESRCH)
+                    rw_warn("cannot keep thread %d stopped: %s", t->tid, strerror(errno));
+                if (tr->scheduler)
+                    tr->scheduler(tr->scheduler_self, tr, t); /* it cannot run: pick another */
+                continue;
+            }
             break;
         case STOP_EXIT_EVENT:
             dispatched = false;   /* the exit itself follows */

@@ -103,6 +103,8 @@ void tracer_set_scheduler(struct tracer *tr, scheduler_fn fn, void *self, int ti
 /* Resumes a held task (with the signal its stop left pending, if any). */
 void tracer_release(struct tracer *tr, struct task *t);
 bool tracer_is_held(struct tracer *tr, struct task *t);
+/* Whether a task sits in a job-control stop (SIGSTOP...), waiting for SIGCONT. */
+bool tracer_is_listening(struct tracer *tr, struct task *t);
 /* For a task held at a syscall entry: the kernel will skip the call and the
  * engines that saw the entry will see ret at its exit. */
 void tracer_emulate_held(struct tracer *tr, struct task *t, int64_t ret);

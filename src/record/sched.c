@@ -155,6 +155,13 @@ void record_schedule(void *self, struct tracer *tr, struct task *t)
         return;
     }
     struct rtask *rt = rtask_of(R, t);
+    if (t->stop == STOP_GROUP && t->sig != SIGTRAP) {
+        /* stopped by job control: it runs again after a SIGCONT, on its own */
+        if (R->current == t)
+            R->current = NULL;
+        pick_and_run(R, tr);
+        return;
+    }
     if (t != R->current) {
         /* out of the kernel, newly born, or interrupted too late: ready to run */
         rt->queued = ++R->queue_clock;

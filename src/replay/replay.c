@@ -596,6 +596,7 @@ static enum eng_verdict rp_signal(void *self, struct eng_ctx *c)
     }
     if (ev->siginfo.len == 128)
         task_set_siginfo(t, ev->siginfo.data);
+    p->signal_sent_early = false;
     advance(R);
     return ENG_STOP;
 }
@@ -701,7 +702,6 @@ static void complete_ran_ahead(struct replayer *R, struct rpt *p, struct tracer 
 static void rp_schedule(void *self, struct tracer *tr, struct task *stopped)
 {
     struct replayer *R = self;
-    (void)stopped;
     /* real calls the recording saw other threads overtake run right away */
     for (int i = 0; i < R->nthreads; i++) {
         struct rpt *q = R->threads[i];
@@ -804,6 +804,12 @@ static void rp_schedule(void *self, struct tracer *tr, struct task *stopped)
         if (p->have_real_ret) {
             complete_ran_ahead(R, p, tr);
             continue;
+        }
+        if (tracer_is_listening(tr, t) && ev->type == EV_SIGNAL && !p->signal_sent_early) {
+            /* stopped by job control: the recorded signal (SIGCONT) wakes it */
+            syscall(SYS_tgkill, t->tgid, t->tid, ev->signo);
+            p->signal_sent_early = true;
+            return;
         }
         if (!tracer_is_held(tr, t)) {
             rw_dbg("schedule: event %lu waits for thread %d (running)", (unsigned long)ev->seq, ev->tid);
