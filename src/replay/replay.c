@@ -421,6 +421,42 @@ static bool prepare_real(struct replayer *R, struct rpt *p, struct task *t, cons
     return true;
 }
 
+/* A dying thread's robust futexes: the kernel marks the ones it still holds
+ * FUTEX_OWNER_DIED, recognizing them by the owner tid in the futex word.  At
+ * replay those words hold the recorded tid, not ours, so the kernel would skip
+ * them: do its work here, with the recorded tid. */
+#define ROBUST_WAITERS 0x80000000u
+#define ROBUST_OWNER_DIED 0x40000000u
+#define ROBUST_TID_MASK 0x3fffffffu
+
+static void robust_mark(struct task *t, uint64_t addr, int32_t rec_tid)
+{
+    uint32_t v;
+    if (task_read(t, addr, &v, sizeof v) == sizeof v && (v & ROBUST_TID_MASK) == (uint32_t)rec_tid) {
+        v = (v & ROBUST_WAITERS) | ROBUST_OWNER_DIED;
+        task_write(t, addr, &v, sizeof v);
+    }
+}
+
+static void emulate_robust_exit(struct task *t, int32_t rec_tid)
+{
+    uint64_t head = 0;
+    size_t len = 0;
+    if (syscall(SYS_get_robust_list, t->tid, &head, &len) != 0 || !head)
+        return;
+    struct { uint64_t next; int64_t futex_offset; uint64_t pending; } h;
+    if (task_read(t, head, &h, sizeof h) != sizeof h)
+        return;
+    uint64_t e = h.next;
+    for (int n = 0; e && e != head && n < 2048; n++) {
+        robust_mark(t, e + (uint64_t)h.futex_offset, rec_tid);
+        if (task_read(t, e, &e, sizeof e) != sizeof e)
+            break;
+    }
+    if (h.pending)
+        robust_mark(t, h.pending + (uint64_t)h.futex_offset, rec_tid);
+}
+
 static enum eng_verdict rp_syscall_entry(void *self, struct eng_ctx *c)
 {
     struct replayer *R = self;
@@ -446,6 +482,13 @@ static enum eng_verdict rp_syscall_entry(void *self, struct eng_ctx *c)
         p->ran_ahead = true;
         p->have_real_ret = false;
         return ENG_STOP;
+    }
+    if (cur->nr == SYS_exit) {
+        emulate_robust_exit(t, p->rec_tid);
+    } else if (cur->nr == SYS_exit_group) {
+        for (int i = 0; i < R->nthreads; i++)
+            if (R->threads[i]->t && R->threads[i]->t->tgid == t->tgid)
+                emulate_robust_exit(R->threads[i]->t, R->threads[i]->rec_tid);
     }
     if (!runs_for_real(cur)) {
         if (cur->nr == SYS_brk)

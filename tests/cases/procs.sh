@@ -64,6 +64,15 @@ t_procs_stop_continue()
     assert_grep '^continued: 1$' "$RR_OUT"
 }
 
+# Under the recorder too, a stopped child must not run: no tick in the 50 ms
+# the parent waits while it is stopped.
+t_procs_stopped_child_stays_stopped()
+{
+    CMD_TIMEOUT=15
+    record -- "$BIN/tree_stop_cont"
+    assert_grep '^ticks before the stop: 5 or more; while stopped: 0$' "$RR_OUT" "the recorded output"
+}
+
 t_procs_pgrp_setsid()
 {
     record_replay_many -- "$BIN/tree_pgrp"
