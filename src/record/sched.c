@@ -127,6 +127,12 @@ static bool may_block(struct recorder *R, struct rtask *rt)
     if (!rt->cur_open)
         return false;
     const struct syscall_info *si = syscall_lookup(rt->cur.nr);
+    /* Output to the user's terminal: switching inside it would let the order
+     * of the lines differ from the order of the events replay prints them in.
+     * If it really blocks, the tick still lets others run. */
+    if (si && (si->cls & SC_WRITE) && rt->fds && rt->cur.args[0] < MAX_TRACKED_FDS &&
+        rt->fds->kind[rt->cur.args[0]] != FD_OTHER)
+        return false;
     if (si && (si->cls & SC_BLOCKING))
         return true;
     /* chaos: sometimes let another thread in at any syscall */
