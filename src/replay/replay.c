@@ -37,6 +37,8 @@ struct rpt {
     bool completion_taken;   /* its completion event is in cur; the kernel is not done yet */
     long mmap_fd;            /* fd injected for a file mmap, -1 if none */
     bool signal_sent_early;  /* the next signal was sent before a real syscall blocked */
+    bool masked_wait;        /* a pselect6/ppoll/epoll_pwait replayed as rt_sigsuspend */
+    uint64_t settid_addr;    /* CLONE_CHILD_SETTID: where the recorded tid goes once it ran */
     struct task *child;      /* created by its last clone */
     bool exited;
     int status;
@@ -457,6 +459,40 @@ static void emulate_robust_exit(struct task *t, int32_t rec_tid)
         robust_mark(t, h.pending + (uint64_t)h.futex_offset, rec_tid);
 }
 
+/* pselect6, ppoll and epoll_pwait wait with a temporary signal mask, and a
+ * signal that interrupts them is delivered under that mask.  Answering them
+ * from the trace would deliver it under the normal mask, where it may be
+ * blocked.  Instead run rt_sigsuspend with the same temporary mask and the
+ * signal already pending: it returns at once, exactly as the wait did. */
+static bool wait_with_mask(struct replayer *R, struct rpt *p, struct task *t, const struct event *ev)
+{
+    if (!(ev->flags & EVF_INTERRUPTED))
+        return false;
+    uint64_t mask = 0, size = 0;
+    if (ev->nr == SYS_pselect6 && ev->args[5]) {
+        uint64_t ss[2];
+        if (task_read(t, ev->args[5], ss, sizeof ss) != sizeof ss)
+            return false;
+        mask = ss[0], size = ss[1];
+    } else if (ev->nr == SYS_ppoll) {
+        mask = ev->args[3], size = ev->args[4];
+    } else if (ev->nr == SYS_epoll_pwait || ev->nr == SYS_epoll_pwait2) {
+        mask = ev->args[4], size = ev->args[5];
+    }
+    int sig = mask ? next_signal_for(R, p->rec_tid) : 0;
+    if (!sig)
+        return false;
+    regs_t r = *task_regs(t);
+    regs_set_sysno(&r, SYS_rt_sigsuspend);
+    regs_set_arg(&r, 0, mask);
+    regs_set_arg(&r, 1, size);
+    task_set_regs(t, &r);
+    syscall(SYS_tgkill, t->tgid, t->tid, sig);
+    p->signal_sent_early = true;
+    p->masked_wait = true;
+    return true;
+}
+
 static enum eng_verdict rp_syscall_entry(void *self, struct eng_ctx *c)
 {
     struct replayer *R = self;
@@ -490,6 +526,8 @@ static enum eng_verdict rp_syscall_entry(void *self, struct eng_ctx *c)
             if (R->threads[i]->t && R->threads[i]->t->tgid == t->tgid)
                 emulate_robust_exit(R->threads[i]->t, R->threads[i]->rec_tid);
     }
+    if (!runs_for_real(cur) && wait_with_mask(R, p, t, cur))
+        return ENG_STOP;
     if (!runs_for_real(cur)) {
         if (cur->nr == SYS_brk)
             replay_brk(R, t, cur);
@@ -570,6 +608,19 @@ static void rp_syscall_exit(void *self, struct eng_ctx *c)
     p->cur_open = false;
     p->entry_held = false;
     const struct event *ev = &p->cur;
+    if (p->masked_wait) {
+        /* back to the recorded call: the registers and, for a restart, the number */
+        p->masked_wait = false;
+        regs_t r = *task_regs(t);
+        regs_set_sysno(&r, (uint64_t)ev->nr);
+        for (int i = 0; i < 6; i++)
+            regs_set_arg(&r, i, ev->args[i]);
+        task_set_regs(t, &r);
+        for (uint32_t i = 0; i < ev->npatches; i++)
+            task_write(t, ev->patches[i].addr, ev->patches[i].data, ev->patches[i].len);
+        ctx_set_result(c, ev->ret);
+        return;
+    }
     if (c->emulated) {
         for (uint32_t i = 0; i < ev->npatches; i++)
             if (task_write(t, ev->patches[i].addr, ev->patches[i].data, ev->patches[i].len) != ev->patches[i].len) {
@@ -678,6 +729,14 @@ static void rp_exit(void *self, struct eng_ctx *c)
     p->t = NULL;
 }
 
+static void fix_child_tid(struct rpt *child)
+{
+    int32_t tid = child->rec_tid;
+    if (child->settid_addr && child->t)
+        task_write(child->t, child->settid_addr, &tid, sizeof tid);
+    child->settid_addr = 0;
+}
+
 static void rp_clone(void *self, struct eng_ctx *c)
 {
     struct replayer *R = self;
@@ -697,8 +756,10 @@ static void rp_clone(void *self, struct eng_ctx *c)
     /* The kernel stored our tid where the program keeps its own (pthread's tid
      * field): put the recorded one there before either side can look. */
     if (ev->nr == SYS_clone && (ev->args[0] & CLONE_CHILD_SETTID)) {
-        int32_t tid = (int32_t)ev->ret;
-        task_write(c->child, ev->args[3], &tid, sizeof tid);
+        /* the kernel stores it when the child first runs: after its first stop */
+        child->settid_addr = ev->args[3];
+        if (tracer_is_held(c->tracer, c->child))
+            fix_child_tid(child);
     }
     for (uint32_t i = 0; i < ev->npatches; i++)
         task_write(c->task, ev->patches[i].addr, ev->patches[i].data, ev->patches[i].len);
@@ -745,6 +806,11 @@ static void complete_ran_ahead(struct replayer *R, struct rpt *p, struct tracer 
 static void rp_schedule(void *self, struct tracer *tr, struct task *stopped)
 {
     struct replayer *R = self;
+    if (stopped) {
+        struct rpt *sp = rpt_of_task(R, stopped);
+        if (sp->settid_addr && sp->rec_tid)
+            fix_child_tid(sp);
+    }
     /* real calls the recording saw other threads overtake run right away */
     for (int i = 0; i < R->nthreads; i++) {
         struct rpt *q = R->threads[i];
@@ -884,8 +950,10 @@ static void rp_schedule(void *self, struct tracer *tr, struct task *stopped)
                 }
                 take_next(R, p);
                 p->entry_held = false;
-                echo_output(R, t, &p->cur);
-                tracer_emulate_held(tr, t, p->cur.ret);
+                if (!wait_with_mask(R, p, t, &p->cur)) {
+                    echo_output(R, t, &p->cur);
+                    tracer_emulate_held(tr, t, p->cur.ret);
+                }
                 tracer_release(tr, t);
                 return;
             }
