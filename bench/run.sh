@@ -10,6 +10,9 @@
 #   BENCH_KEEP=1     keep the temporary directory (traces, outputs)
 #   BENCH_FIND_TREE  the tree the find workloads walk (default /usr/share/doc)
 #   BENCH_LOOP_N     getppid() calls made by the syscall-loop workload (default 20000)
+#   BENCH_PIPE_N     numbers sorted by the pipeline workload (default 800000)
+#   BENCH_ONLY       run only the workloads whose name matches this regular
+#                    expression (bash =~), e.g. 'make|pipeline'
 #   BENCH_CPU        pin the whole benchmark (native runs, rewind and the
 #                    programs it runs) to this CPU; default: not pinned
 #   BENCH_TIMEOUT    seconds after which one run is killed (default 120)
@@ -36,11 +39,6 @@
 # recording: the processes (`rewind ps`), the threads, the thread switches
 # inside system calls, and the state deltas (preemptions and asynchronous
 # signals) with their average size.
-#
-# More environment:
-#   BENCH_PIPE_N     numbers sorted by the pipeline workload (default 800000)
-#   BENCH_ONLY       run only the workloads whose name matches this regular
-#                    expression (bash =~), e.g. 'make|pipeline'
 set -u
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

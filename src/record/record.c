@@ -146,6 +146,22 @@ void ensure_memtrack(struct recorder *R, struct task *t)
     }
 }
 
+void record_state_delta(struct recorder *R, struct task *t, struct event *ev)
+{
+    regs_t *r = task_regs(t);
+    blob_set(&ev->regs, r, sizeof *r);
+    ev->flags |= EVF_REGS;
+    ev->ip = regs_ip(r);
+    uint32_t xlen;
+    uint8_t *x = task_get_xstate(t, &xlen);
+    if (x) {
+        blob_set(&ev->xstate, x, xlen);
+        ev->flags |= EVF_XSTATE;
+        free(x);
+    }
+    record_pages_written(R, t, ev);
+}
+
 void record_pages_written(struct recorder *R, struct task *t, struct event *ev)
 {
     struct rtask *rt = rtask_of(R, t);
@@ -528,17 +544,10 @@ static enum eng_verdict rec_signal(void *self, struct eng_ctx *c)
         /* Arrived at an arbitrary instruction: record the whole state so replay
          * can jump straight to it (no instruction counter to find it with). */
         ev.flags |= EVF_SIG_ASYNC;
-        uint32_t xlen;
-        uint8_t *x = task_get_xstate(t, &xlen);
-        if (x) {
-            blob_set(&ev.xstate, x, xlen);
-            ev.flags |= EVF_XSTATE;
-            free(x);
-        }
         if (!mt_of(rt))
             rw_warn("signal %s arrived asynchronously and written-page tracking is unavailable (%s):"
                     " replay may diverge", signal_name(c->sig), R->mt_error);
-        record_pages_written(R, t, &ev);
+        record_state_delta(R, t, &ev);
     }
     write_event(R, &ev);
     event_free(&ev);

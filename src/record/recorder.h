@@ -75,6 +75,9 @@ struct recorder {
 struct rtask *rtask_of(struct recorder *R, struct task *t);
 void rtask_forget(struct recorder *R, pid_t tid);
 void write_event(struct recorder *R, struct event *ev);
+/* Adds t's whole state to ev: registers, extended state and the pages written
+ * since the last look (a state delta replay can jump to). */
+void record_state_delta(struct recorder *R, struct task *t, struct event *ev);
 /* Adds every page written in t's address space since the last look to ev. */
 void record_pages_written(struct recorder *R, struct task *t, struct event *ev);
 /* Sets written-page tracking up for t's address space if it has none. */

@@ -102,18 +102,7 @@ static void switch_out_in_kernel(struct recorder *R, struct tracer *tr, struct t
 static void record_preemption(struct recorder *R, struct task *t)
 {
     struct event ev = {.type = EV_PREEMPT, .tid = t->tid, .pid = t->tgid};
-    regs_t *r = task_regs(t);
-    blob_set(&ev.regs, r, sizeof *r);
-    ev.flags |= EVF_REGS;
-    ev.ip = regs_ip(r);
-    uint32_t xlen;
-    uint8_t *x = task_get_xstate(t, &xlen);
-    if (x) {
-        blob_set(&ev.xstate, x, xlen);
-        ev.flags |= EVF_XSTATE;
-        free(x);
-    }
-    record_pages_written(R, t, &ev);
+    record_state_delta(R, t, &ev);
     for (uint32_t i = 0; i < ev.npatches; i++)
         R->preempt_bytes += ev.patches[i].len;
     R->preemptions++;
