@@ -1041,9 +1041,11 @@ int replay_main(const struct replay_options *o)
             waitpid(tr.tasks[i]->tid, &st, __WALL);
         }
     }
+    /* Reap everything: the killed tasks, and the orphans handed to us as their
+     * parents died (everything left is dead or dying, so this ends). */
     int st;
-    while (waitpid(-1, &st, __WALL | WNOHANG) > 0)
-        ; /* reap the adopted orphans */
+    while (waitpid(-1, &st, __WALL) > 0)
+        ;
     if (R->diverged || R->incomplete || !R->exited) {
         if (!R->diverged && !R->incomplete)
             rw_warn("replay ended before the recording did");
