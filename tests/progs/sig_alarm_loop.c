@@ -25,6 +25,11 @@ static void on_alarm(int sig)
     if (ticks < maxticks)
         at_tick[ticks] = iterations;
     ticks++;
+    if (ticks == maxticks) {
+        /* stop the timer here, so no tick can land after the loop saw the last */
+        struct itimerval off = { { 0, 0 }, { 0, 0 } };
+        setitimer(ITIMER_REAL, &off, NULL);
+    }
 }
 
 int main(int argc, char **argv)
