@@ -985,6 +985,38 @@ static char *find_stub(void)
     rw_fatal("cannot find rewind-stub next to %s", self);
 }
 
+/* Ends and reaps what is left of the replayed tree: the tasks a stopped replay
+ * leaves, and the orphans handed to us (we are their subreaper) as their
+ * parents died.  Bounded: a process that will not die cannot hang us. */
+static void reap_all(bool kill_them)
+{
+    for (int round = 0; round < 200; round++) {
+        if (kill_them) {
+            char path[64];
+            snprintf(path, sizeof path, "/proc/%d/task/%d/children", getpid(), getpid());
+            char *list = read_file(path, NULL);
+            for (char *p = list, *end; p && *p; p = end) {
+                long pid = strtol(p, &end, 10);
+                if (end == p)
+                    break;
+                if (pid > 0) {
+                    kill((pid_t)pid, SIGKILL);
+                    /* one stopped at its exit event needs a push to finish dying */
+                    ptrace(PTRACE_CONT, (pid_t)pid, 0, 0);
+                }
+            }
+            free(list);
+        }
+        int st;
+        pid_t r;
+        while ((r = waitpid(-1, &st, __WALL | WNOHANG)) > 0)
+            ;
+        if (r < 0)
+            return;               /* no children left */
+        usleep(10000);
+    }
+}
+
 int replay_main(const struct replay_options *o)
 {
     char err[1024];
@@ -1037,15 +1069,10 @@ int replay_main(const struct replay_options *o)
     if (tr.stop_requested) {
         for (int i = 0; i < tr.ntasks; i++) {
             kill(tr.tasks[i]->tid, SIGKILL);
-            int st;
-            waitpid(tr.tasks[i]->tid, &st, __WALL);
+            ptrace(PTRACE_CONT, tr.tasks[i]->tid, 0, 0);
         }
     }
-    /* Reap everything: the killed tasks, and the orphans handed to us as their
-     * parents died (everything left is dead or dying, so this ends). */
-    int st;
-    while (waitpid(-1, &st, __WALL) > 0)
-        ;
+    reap_all(tr.stop_requested);
     if (R->diverged || R->incomplete || !R->exited) {
         if (!R->diverged && !R->incomplete)
             rw_warn("replay ended before the recording did");
