@@ -726,7 +726,13 @@ static void rp_exit(void *self, struct eng_ctx *c)
     struct rpt *p = rpt_of_task(R, c->task);
     p->exited = true;
     p->status = c->status;
-    p->t = NULL;
+    /* the task is freed after this: no pointer to it may survive */
+    for (int i = 0; i < R->nthreads; i++) {
+        if (R->threads[i]->t == c->task)
+            R->threads[i]->t = NULL;
+        if (R->threads[i]->child == c->task)
+            R->threads[i]->child = NULL;
+    }
 }
 
 static void fix_child_tid(struct rpt *child)
