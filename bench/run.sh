@@ -73,8 +73,9 @@ for p in cc make xz seq sort uniq wc; do
 done
 CPU=${BENCH_CPU:-}
 if [[ -n $CPU ]]; then
-    # rewind binds the program it records or replays to the CPU rewind starts
-    # on, but not itself; pinning everything puts tracer and tracee together.
+    # rewind (since ed43081) binds itself and the programs it records or
+    # replays to the CPU it starts on; pinning also gives the native runs that
+    # one CPU, so that multi-threaded workloads compare like with like.
     taskset -pc "$CPU" $$ >/dev/null || die "cannot pin to CPU $CPU (taskset)"
 fi
 [[ -n ${EPOCHREALTIME:-} ]] || die "bash 5 or later is needed (EPOCHREALTIME)"

@@ -87,6 +87,8 @@ run_one()
     # A gap rewind knows it has (tests/known-failures, with the reason) is
     # reported as XFAIL and counted as skipped; if it starts passing, that is a
     # failure until the line is removed, so the list cannot go stale.
+    # An entry whose reason starts with "flaky:" fails only sometimes: it is
+    # XFAIL when it fails and PASS when it passes.
     local known
     known=$(awk -v n="$name" '$1 == n { $1 = ""; sub(/^ /, ""); print }' "$TESTS_DIR/known-failures" 2>/dev/null)
     if [ -n "$known" ]; then
@@ -95,7 +97,10 @@ run_one()
                printf 'XFAIL %s: known gap: %s\n    (%s)\n' "$name" "$known" "${block#FAIL $name: }"
                [ "$KEEP" = 0 ] && rm -rf "$T"
                return ;;
-        PASS*) block="FAIL $name: passes now: remove it from tests/known-failures" ;;
+        PASS*) case $known in
+               flaky:*) block+=" (listed in tests/known-failures as $known)" ;;
+               *) block="FAIL $name: passes now: remove it from tests/known-failures" ;;
+               esac ;;
         esac
     fi
     case $block in

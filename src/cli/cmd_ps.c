@@ -110,10 +110,20 @@ int cmd_ps(int argc, char **argv)
         } else if (ev.type == EV_SYSCALL && ev.ret > 0 && !(ev.flags & EVF_ENTRY_ONLY) &&
                    (ev.nr == SYS_fork || ev.nr == SYS_vfork ||
                     (ev.nr == SYS_clone && !(ev.args[0] & CLONE_THREAD)))) {
-            procs = xrealloc(procs, sizeof *procs * (size_t)(n + 1));
-            const char *parent_cmd = found >= 0 && procs[found].cmd ? procs[found].cmd : "?";
-            procs[n] = (struct proc){.pid = (int32_t)ev.ret, .ppid = ev.pid, .cmd = xstrdup(parent_cmd)};
-            n++;
+            /* a vfork child may have exec'ed (and been listed) before its
+             * parent's vfork returned in the recording */
+            int known = -1;
+            for (int i = 0; i < n; i++)
+                if (procs[i].pid == (int32_t)ev.ret)
+                    known = i;
+            if (known >= 0) {
+                procs[known].ppid = ev.pid;
+            } else {
+                procs = xrealloc(procs, sizeof *procs * (size_t)(n + 1));
+                const char *parent_cmd = found >= 0 && procs[found].cmd ? procs[found].cmd : "?";
+                procs[n] = (struct proc){.pid = (int32_t)ev.ret, .ppid = ev.pid, .cmd = xstrdup(parent_cmd)};
+                n++;
+            }
         } else if (ev.type == EV_EXIT && ev.tid == ev.pid && found >= 0) {
             procs[found].exited = true;
             procs[found].status = ev.status;
