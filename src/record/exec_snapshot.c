@@ -127,8 +127,16 @@ bool exec_snapshot(struct task *t, struct trace_writer *w, struct event *ev, cha
     free(v);
 
     signal_state(t->tid, &ev->vals[0], &ev->vals[1]);
-    blob_set(&ev->regs, &r, sizeof r);
+    record_registers(t, ev);
+    return true;
+}
+
+void record_registers(struct task *t, struct event *ev)
+{
+    regs_t *r = task_regs(t);
+    blob_set(&ev->regs, r, sizeof *r);
     ev->flags |= EVF_REGS;
+    ev->ip = regs_ip(r);
     uint32_t xlen;
     uint8_t *x = task_get_xstate(t, &xlen);
     if (x) {
@@ -136,7 +144,6 @@ bool exec_snapshot(struct task *t, struct trace_writer *w, struct event *ev, cha
         ev->flags |= EVF_XSTATE;
         free(x);
     }
-    return true;
 }
 
 static char *cpu_model(void)

@@ -16,6 +16,9 @@
 /* t is at the syscall-exit stop of a successful execve.  Fills ev (type EV_EXEC). */
 bool exec_snapshot(struct task *t, struct trace_writer *w, struct event *ev, char *err, size_t errlen);
 
+/* Puts t's registers and extended state (xsave) into ev, with EVF_REGS/EVF_XSTATE. */
+void record_registers(struct task *t, struct event *ev);
+
 /* Fills a trace header describing this recording and machine. */
 void record_fill_header(struct trace_header *h, char **argv, char **envp);
 

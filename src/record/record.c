@@ -148,17 +148,7 @@ void ensure_memtrack(struct recorder *R, struct task *t)
 
 void record_state_delta(struct recorder *R, struct task *t, struct event *ev)
 {
-    regs_t *r = task_regs(t);
-    blob_set(&ev->regs, r, sizeof *r);
-    ev->flags |= EVF_REGS;
-    ev->ip = regs_ip(r);
-    uint32_t xlen;
-    uint8_t *x = task_get_xstate(t, &xlen);
-    if (x) {
-        blob_set(&ev->xstate, x, xlen);
-        ev->flags |= EVF_XSTATE;
-        free(x);
-    }
+    record_registers(t, ev);
     record_pages_written(R, t, ev);
 }
 
