@@ -234,12 +234,6 @@ bool tracer_is_held(struct tracer *tr, struct task *t)
     return core_of(t)->held;
 }
 
-bool tracer_held_at_entry(struct tracer *tr, struct task *t)
-{
-    struct core *k = core_of(t);
-    return k->held && k->in_entry && t->stop == STOP_SYSCALL_ENTRY;
-}
-
 void tracer_emulate_held(struct tracer *tr, struct task *t, int64_t ret)
 {
     struct core *k = core_of(t);

@@ -108,8 +108,6 @@ bool tracer_is_listening(struct tracer *tr, struct task *t);
 /* For a task held at a syscall entry: the kernel will skip the call and the
  * engines that saw the entry will see ret at its exit. */
 void tracer_emulate_held(struct tracer *tr, struct task *t, int64_t ret);
-/* Whether a held task is at a syscall entry (true) or elsewhere. */
-bool tracer_held_at_entry(struct tracer *tr, struct task *t);
 struct task *tracer_find(struct tracer *tr, pid_t tid);
 /* Stops a running task soon (PTRACE_INTERRUPT): its next stop is STOP_GROUP with SIGTRAP. */
 void tracer_interrupt(struct tracer *tr, struct task *t);

@@ -42,7 +42,7 @@ static uint64_t slice_ns(struct recorder *R)
 }
 
 /* Tasks stopped and waiting to run, other than the current one. */
-static struct task *pick_ready(struct recorder *R, struct tracer *tr, bool any_other)
+static struct task *pick_ready(struct recorder *R, struct tracer *tr)
 {
     struct task *best = NULL;
     uint64_t best_q = UINT64_MAX;
@@ -58,7 +58,6 @@ static struct task *pick_ready(struct recorder *R, struct tracer *tr, bool any_o
             best = x;
         }
     }
-    (void)any_other;
     return n ? best : NULL;
 }
 
@@ -78,7 +77,7 @@ static void pick_and_run(struct recorder *R, struct tracer *tr)
 {
     if (R->current)
         return;
-    struct task *next = pick_ready(R, tr, false);
+    struct task *next = pick_ready(R, tr);
     if (next)
         run(R, tr, next);
 }
@@ -137,7 +136,7 @@ void record_schedule(void *self, struct tracer *tr, struct task *t)
             pick_and_run(R, tr);
             return;
         }
-        if (now_ns() - R->slice_start_ns < slice_ns(R) || !pick_ready(R, tr, true))
+        if (now_ns() - R->slice_start_ns < slice_ns(R) || !pick_ready(R, tr))
             return;
         struct rtask *rt = rtask_of(R, R->current);
         if (rt->in_syscall) {
@@ -172,7 +171,7 @@ void record_schedule(void *self, struct tracer *tr, struct task *t)
             run(R, tr, t);  /* nobody else wants the CPU after all */
         return;
     }
-    if (t->stop == STOP_SYSCALL_ENTRY && may_block(R, rt) && pick_ready(R, tr, true)) {
+    if (t->stop == STOP_SYSCALL_ENTRY && may_block(R, rt) && pick_ready(R, tr)) {
         switch_out_in_kernel(R, tr, t);
         tracer_release(tr, t);   /* into the kernel, on its own */
         pick_and_run(R, tr);

@@ -167,7 +167,6 @@ static int next_signal_for(struct replayer *R, int32_t rec_tid)
     }
 }
 
-static void describe_event(struct buf *b, const struct event *ev);
 
 /* Reports a divergence: where, what the recording says, what we found. */
 static void diverge(struct replayer *R, struct task *t, const char *fmt, ...)
@@ -189,7 +188,7 @@ static void diverge(struct replayer *R, struct task *t, const char *fmt, ...)
         }
     } else {
         struct buf b = {0};
-        describe_event(&b, &R->next);
+        event_format(&b, &R->next);
         buf_put_u8(&b, 0);
         rw_warn("replay diverged at event %lu (thread %d): expected %s; found %s",
                 (unsigned long)R->next.seq, R->next.tid, (char *)b.data, found);
@@ -197,37 +196,6 @@ static void diverge(struct replayer *R, struct task *t, const char *fmt, ...)
         R->diverged = true;
     }
     g_tracer->stop_requested = true;
-}
-
-/* Reads memory from a recorded event's inputs (for describing it). */
-static bool event_mem_read(void *ctx, uint64_t addr, void *buf, size_t len)
-{
-    const struct event *ev = ctx;
-    for (uint32_t i = 0; i < ev->ninputs; i++) {
-        const struct mem_patch *p = &ev->inputs[i];
-        if (addr >= p->addr && addr + len <= p->addr + p->len) {
-            memcpy(buf, p->data + (addr - p->addr), len);
-            return true;
-        }
-    }
-    return false;
-}
-
-static void describe_event(struct buf *b, const struct event *ev)
-{
-    char tmp[128];
-    switch (ev->type) {
-    case EV_SYSCALL:
-        syscall_format(b, ev->nr, ev->args, ev->ret, true, event_mem_read, (void *)ev);
-        break;
-    case EV_SIGNAL:
-        snprintf(tmp, sizeof tmp, "signal %s at %#lx", signal_name(ev->signo), (unsigned long)ev->ip);
-        buf_put(b, tmp, strlen(tmp));
-        break;
-    default:
-        snprintf(tmp, sizeof tmp, "%s event", event_type_name(ev->type));
-        buf_put(b, tmp, strlen(tmp));
-    }
 }
 
 /* Prints what a replayed write to the recording's stdout/stderr wrote. */

@@ -125,4 +125,12 @@ const char *ioctl_name(uint64_t req);     /* "TCGETS"; NULL if unknown */
  * the request is unknown (or what it writes depends on more than the request). */
 int ioctl_output_size(uint64_t req);
 
+struct event;
+/* One recorded event as text: the syscall strace style (its recorded inputs
+ * and outputs decoded), a signal and how it arrived, a preemption or exec with
+ * its size, an exit.  Used by `rewind dump` and replay's divergence reports. */
+void event_format(struct buf *b, const struct event *ev);
+/* mem_read_fn over a recorded event's inputs and patches (ctx = struct event *). */
+bool event_mem_read(void *ctx, uint64_t addr, void *buf, size_t len);
+
 #endif
