@@ -26,6 +26,7 @@ struct core {
     bool held_entry;      /* held by ENG_HOLD at a syscall entry */
     int resume_sig;       /* signal to deliver when resumed */
     bool listening;       /* in a job-control stop, waiting for SIGCONT */
+    bool step_next;       /* resume with PTRACE_SINGLESTEP once */
 };
 
 static struct core *core_of(struct task *t)
@@ -204,9 +205,11 @@ static void on_clone(struct tracer *tr, struct task *t)
 static void resume(struct task *t, struct core *k)
 {
     int sig = k->resume_sig;
+    int how = k->step_next ? PTRACE_SINGLESTEP : PTRACE_SYSCALL;
     k->resume_sig = 0;
     k->held = false;
-    if (!task_resume(t, PTRACE_SYSCALL, sig) && errno != ESRCH)
+    k->step_next = false;
+    if (!task_resume(t, how, sig) && errno != ESRCH)
         rw_warn("cannot resume thread %d: %s", t->tid, strerror(errno));
 }
 
@@ -244,6 +247,16 @@ void tracer_emulate_held(struct tracer *tr, struct task *t, int64_t ret)
 void tracer_interrupt(struct tracer *tr, struct task *t)
 {
     ptrace(PTRACE_INTERRUPT, t->tid, 0, 0);
+}
+
+void tracer_pause(struct tracer *tr)
+{
+    tr->pause_requested = true;
+}
+
+void tracer_step_next(struct tracer *tr, struct task *t)
+{
+    core_of(t)->step_next = true;
 }
 
 /* Waits for a stop; false when a scheduler tick (SIGALRM, see tracer_run)
@@ -289,17 +302,25 @@ int tracer_run(struct tracer *tr)
         setitimer(ITIMER_REAL, &period, NULL);
     }
 
-    /* The first tasks are stopped at their exec event: report the exec at the execve exit. */
-    for (int i = 0; i < tr->ntasks; i++) {
-        struct core *k = core_of(tr->tasks[i]);
-        k->born = true;
-        if (tr->tasks[i]->stop == STOP_EXEC) {
-            k->exec_pending = true;
-            resume(tr->tasks[i], k);
+    if (tr->started) {
+        /* continuing after a pause: the scheduler decides who runs on */
+        tr->pause_requested = false;
+        if (tr->scheduler)
+            tr->scheduler(tr->scheduler_self, tr, NULL);
+    } else {
+        /* The first tasks are stopped at their exec event: report the exec at the execve exit. */
+        tr->started = true;
+        for (int i = 0; i < tr->ntasks; i++) {
+            struct core *k = core_of(tr->tasks[i]);
+            k->born = true;
+            if (tr->tasks[i]->stop == STOP_EXEC) {
+                k->exec_pending = true;
+                resume(tr->tasks[i], k);
+            }
         }
     }
 
-    while (tr->ntasks > 0 && !tr->stop_requested) {
+    while (tr->ntasks > 0 && !tr->stop_requested && !tr->pause_requested) {
         pid_t tid;
         int status;
         if (!wait_stop(tr, &tid, &status)) {
@@ -383,6 +404,8 @@ int tracer_run(struct tracer *tr)
             break;
         k->resume_sig = sig;
         k->held = true;
+        if (tr->pause_requested && dispatched)
+            break;                /* the task stays held for whoever paused us */
         if (!tr->scheduler || !dispatched) {
             if (!k->held_entry)
                 resume(t, k);

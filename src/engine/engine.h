@@ -87,6 +87,8 @@ struct tracer {
     int ntasks;
     int leader_status;       /* wait status of the first task when it exited */
     bool stop_requested;     /* an engine asked the core to stop (e.g. divergence) */
+    bool pause_requested;    /* see tracer_pause */
+    bool started;            /* tracer_run ran before: a new call continues a pause */
     scheduler_fn scheduler;
     void *scheduler_self;
     int tick_ms;             /* scheduler wake-up period when nothing stops; 0: none */
@@ -111,6 +113,16 @@ void tracer_emulate_held(struct tracer *tr, struct task *t, int64_t ret);
 struct task *tracer_find(struct tracer *tr, pid_t tid);
 /* Stops a running task soon (PTRACE_INTERRUPT): its next stop is STOP_GROUP with SIGTRAP. */
 void tracer_interrupt(struct tracer *tr, struct task *t);
+
+/* Called from an engine callback or the scheduler: once the current stop has
+ * been dispatched, tracer_run returns with that task held (and every other
+ * task where it is).  Calling tracer_run again continues where it left off,
+ * starting with a scheduler call (a debugger looks at the program meanwhile). */
+void tracer_pause(struct tracer *tr);
+/* The next time t is resumed it executes one instruction (PTRACE_SINGLESTEP)
+ * instead of running to its next syscall.  The caller must not ask this at a
+ * syscall instruction: a single-stepped syscall runs without syscall stops. */
+void tracer_step_next(struct tracer *tr, struct task *t);
 
 /* Inside a syscall_entry callback: answer the syscall with ret; the kernel skips it. */
 void ctx_emulate(struct eng_ctx *c, int64_t ret);

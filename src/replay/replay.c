@@ -69,9 +69,10 @@ struct replayer {
     bool incomplete;         /* the recording was interrupted and replay reached its end */
     int recorded_status;
     bool exited;
+    struct tracer tr;
+    struct replay_hooks hooks;
+    bool closed;
 };
-
-static struct tracer *g_tracer;
 
 static struct rpt *rpt_of_task(struct replayer *R, struct task *t)
 {
@@ -111,7 +112,7 @@ static uint64_t *brk_of(struct replayer *R, pid_t tgid)
 static void stop_replay(struct replayer *R)
 {
     R->diverged = true;
-    g_tracer->stop_requested = true;
+    R->tr.stop_requested = true;
 }
 
 /* Reads one event from the trace; false at its end (or on corruption). */
@@ -195,7 +196,7 @@ static void diverge(struct replayer *R, struct task *t, const char *fmt, ...)
         buf_free(&b);
         R->diverged = true;
     }
-    g_tracer->stop_requested = true;
+    R->tr.stop_requested = true;
 }
 
 /* Prints what a replayed write to the recording's stdout/stderr wrote. */
@@ -684,6 +685,8 @@ static enum eng_verdict rp_exec(void *self, struct eng_ctx *c)
     if (R->h->cpuid_faulting)
         task_inject_syscall(t, SYS_arch_prctl, ARCH_SET_CPUID, 0, 0, 0, 0, 0);
     *brk_of(R, t->tgid) = 0;
+    if (R->hooks.after_exec)
+        R->hooks.after_exec(R->hooks.self, t, &R->next);
     advance(R);
     return ENG_STOP;
 }
@@ -902,6 +905,9 @@ static void rp_schedule(void *self, struct tracer *tr, struct task *stopped)
             tracer_release(tr, t); /* first let it finish the syscall it is in */
             return;
         }
+        /* t is about to run toward ev: a debugger may want to stop here first */
+        if (R->hooks.window && R->hooks.window(R->hooks.self, t, ev))
+            return;
         switch (ev->type) {
         case EV_PREEMPT:
             apply_delta(t, ev);
@@ -991,26 +997,28 @@ static void reap_all(bool kill_them)
     }
 }
 
-int replay_main(const struct replay_options *o)
+struct replayer *replay_open(const struct replay_options *o, const struct engine_ops *above, void *above_self,
+                             char *err, size_t errlen)
 {
-    char err[1024];
-    struct trace_reader *r = trace_open(o->dir, err, sizeof err);
+    struct trace_reader *r = trace_open(o->dir, err, errlen);
     if (!r)
-        rw_fatal("%s", err);
+        return NULL;
     struct replayer *R = xcalloc(1, sizeof *R);
     R->r = r;
     R->h = trace_get_header(r);
     R->quiet = o->quiet;
     R->stub_path = find_stub();
-    struct tracer tr;
-    tracer_init(&tr);
-    g_tracer = &tr;
+    tracer_init(&R->tr);
     advance(R);
     if (!R->have_next) {
-        if (R->diverged)
-            return RW_EXIT_TOOL;
-        rw_fatal("the recording in %s has no events%s%s", o->dir, trace_truncated(r) ? ": " : "",
-                 trace_truncated(r) ? trace_error(r) : "");
+        if (!R->diverged)
+            snprintf(err, errlen, "the recording in %s has no events%s%s", o->dir, trace_truncated(r) ? ": " : "",
+                     trace_truncated(r) ? trace_error(r) : "");
+        else
+            snprintf(err, errlen, "cannot replay %s", o->dir);
+        R->closed = true;
+        replay_close(R);
+        return NULL;
     }
     /* Replayed parents never really reap their children (wait4 is answered
      * from the trace): adopt orphans so none is left behind as a zombie. */
@@ -1031,30 +1039,99 @@ int replay_main(const struct replay_options *o)
     CPU_ZERO(&one);
     CPU_SET(cpu, &one);
     sched_setaffinity(0, sizeof one, &one);
-    if (t->stop != STOP_EXEC)
-        rw_fatal("cannot start the replay stub %s: %s", R->stub_path, strerror(exec_errno));
-    tracer_attach(&tr, &replayer_ops, R);
-    tracer_set_scheduler(&tr, rp_schedule, R, 0);
+    if (t->stop != STOP_EXEC) {
+        snprintf(err, errlen, "cannot start the replay stub %s: %s", R->stub_path, strerror(exec_errno));
+        task_free(t);
+        R->closed = true;
+        replay_close(R);
+        return NULL;
+    }
+    if (above)
+        tracer_attach(&R->tr, above, above_self);
+    tracer_attach(&R->tr, &replayer_ops, R);
+    tracer_set_scheduler(&R->tr, rp_schedule, R, 0);
     R->leader_rec_tid = R->next.tid;
     rpt_of_task(R, t)->rec_tid = R->next.tid;
-    tracer_add_task(&tr, t);
-    tracer_run(&tr);
-    int code;
-    if (tr.stop_requested) {
-        for (int i = 0; i < tr.ntasks; i++) {
-            kill(tr.tasks[i]->tid, SIGKILL);
-            ptrace(PTRACE_CONT, tr.tasks[i]->tid, 0, 0);
-        }
+    tracer_add_task(&R->tr, t);
+    return R;
+}
+
+void replay_set_hooks(struct replayer *R, const struct replay_hooks *h)
+{
+    R->hooks = *h;
+}
+
+enum replay_state replay_run(struct replayer *R)
+{
+    tracer_run(&R->tr);
+    if (R->tr.pause_requested && !R->tr.stop_requested && R->tr.ntasks > 0)
+        return REPLAY_PAUSED;
+    if (R->diverged || R->incomplete)
+        return REPLAY_FAILED;
+    return REPLAY_DONE;
+}
+
+struct tracer *replay_tracer(struct replayer *R) { return &R->tr; }
+bool replay_next_event(struct replayer *R, const struct event **ev)
+{
+    *ev = R->have_next ? &R->next : NULL;
+    return R->have_next;
+}
+uint64_t replay_position(struct replayer *R)
+{
+    return R->have_next ? R->next.seq : UINT64_MAX;
+}
+
+int32_t replay_rec_tid(struct replayer *R, struct task *t)
+{
+    for (int i = 0; i < R->nthreads; i++)
+        if (R->threads[i]->t == t)
+            return R->threads[i]->rec_tid;
+    return 0;
+}
+
+struct task *replay_task_of(struct replayer *R, int32_t rec_tid)
+{
+    struct rpt *p = rpt_of_rec(R, rec_tid);
+    return p ? p->t : NULL;
+}
+
+int32_t replay_rec_pid(struct replayer *R, struct task *t)
+{
+    for (int i = 0; i < R->nthreads; i++) {
+        struct rpt *p = R->threads[i];
+        if (p->t && p->t->tid == t->tgid)
+            return p->rec_tid;
     }
-    reap_all(tr.stop_requested);
-    if (R->diverged || R->incomplete || !R->exited) {
-        if (!R->diverged && !R->incomplete)
-            rw_warn("replay ended before the recording did");
-        code = RW_EXIT_TOOL;
-    } else if (WIFEXITED(R->recorded_status)) {
-        code = WEXITSTATUS(R->recorded_status);
-    } else {
-        code = 128 + WTERMSIG(R->recorded_status);
+    return 0;
+}
+
+int replay_close(struct replayer *R)
+{
+    int code = RW_EXIT_TOOL;
+    if (!R->closed) {
+        struct tracer *tr = &R->tr;
+        bool kill_them = tr->stop_requested || tr->pause_requested;
+        if (kill_them) {
+            for (int i = 0; i < tr->ntasks; i++) {
+                kill(tr->tasks[i]->tid, SIGKILL);
+                ptrace(PTRACE_CONT, tr->tasks[i]->tid, 0, 0);
+            }
+        }
+        reap_all(kill_them);
+        if (R->diverged || R->incomplete || !R->exited) {
+            if (!R->diverged && !R->incomplete && !tr->pause_requested)
+                rw_warn("replay ended before the recording did");
+        } else if (WIFEXITED(R->recorded_status)) {
+            code = WEXITSTATUS(R->recorded_status);
+        } else {
+            code = 128 + WTERMSIG(R->recorded_status);
+        }
+        while (tr->ntasks > 0) {
+            struct task *t = tr->tasks[--tr->ntasks];
+            free(t->core);
+            task_free(t);
+        }
     }
     event_free(&R->next);
     for (int i = 0; i < R->nahead; i++)
@@ -1065,7 +1142,17 @@ int replay_main(const struct replay_options *o)
         free(R->threads[i]);
     }
     free(R->stub_path);
+    trace_close_reader(R->r);
     free(R);
-    trace_close_reader(r);
     return code;
+}
+
+int replay_main(const struct replay_options *o)
+{
+    char err[1024];
+    struct replayer *R = replay_open(o, NULL, NULL, err, sizeof err);
+    if (!R)
+        rw_fatal("%s", err);
+    replay_run(R);
+    return replay_close(R);
 }

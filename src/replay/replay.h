@@ -11,6 +11,8 @@
 #ifndef REWIND_REPLAY_H
 #define REWIND_REPLAY_H
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 struct replay_options {
     const char *dir;
@@ -20,5 +22,51 @@ struct replay_options {
 
 /* Returns the exit status rewind should exit with. */
 int replay_main(const struct replay_options *o);
+
+/* ---- a replay under control (the debugger's timeline drives these) ----
+ *
+ * A replay is opened stopped at its start, runs until the program ends, the
+ * replay fails, or something pauses it (tracer_pause() from an engine stacked
+ * above the replayer or from a hook), and is closed by killing what is left.
+ * A debugger restarts by closing and opening again: replay is deterministic,
+ * so the same events lead to the same state. */
+struct replayer;
+struct engine_ops;
+struct event;
+struct task;
+struct tracer;
+
+/* Calls into the debugger at the points where positions are defined. */
+struct replay_hooks {
+    void *self;
+    /* A process image was rebuilt for its exec event ev: t is about to run its
+     * first instruction. */
+    void (*after_exec)(void *self, struct task *t, const struct event *ev);
+    /* The scheduler is about to let t run toward the next event ev (a new
+     * "window").  Returning true keeps t stopped: the hook paused the replay. */
+    bool (*window)(void *self, struct task *t, const struct event *ev);
+};
+
+enum replay_state { REPLAY_PAUSED, REPLAY_DONE, REPLAY_FAILED };
+
+/* above: an engine that sees every event before the replayer (NULL: none).
+ * NULL with err set when the trace cannot be replayed. */
+struct replayer *replay_open(const struct replay_options *o, const struct engine_ops *above, void *above_self,
+                             char *err, size_t errlen);
+void replay_set_hooks(struct replayer *R, const struct replay_hooks *h);
+enum replay_state replay_run(struct replayer *R);
+/* Kills what is left, frees everything; returns the exit status the
+ * recording ended with (RW_EXIT_TOOL if the replay did not get there). */
+int replay_close(struct replayer *R);
+
+struct tracer *replay_tracer(struct replayer *R);
+/* The event replay is heading to (false at the end). */
+bool replay_next_event(struct replayer *R, const struct event **ev);
+/* Its number, UINT64_MAX at the end. */
+uint64_t replay_position(struct replayer *R);
+/* Recorded ids of a replayed thread and its process (0 if not known yet), and back. */
+int32_t replay_rec_tid(struct replayer *R, struct task *t);
+int32_t replay_rec_pid(struct replayer *R, struct task *t);
+struct task *replay_task_of(struct replayer *R, int32_t rec_tid);
 
 #endif
