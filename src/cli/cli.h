@@ -8,6 +8,8 @@ int cmd_replay(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
+int cmd_debug(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 /* The trace directory a command should use: DIR if given, else the `latest` link. */
 char *cli_trace_dir(const char *given);

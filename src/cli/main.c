@@ -18,6 +18,9 @@ static const char usage[] =
     "  replay [-q] [DIR]                        replay a recording (default: the latest)\n"
     "  dump [--json] [DIR]                      list a recording's events\n"
     "  ps [DIR]                                 list a recording's processes\n"
+    "  debug [DIR] [-e EVENT] [-p PID] [-- GDB-ARGS...]\n"
+    "                                           debug a recording with gdb, forwards and backwards\n"
+    "  serve [DIR] --port N [-e EVENT] [-p PID] the same for a gdb or IDE started elsewhere\n"
     "  trace [-o FILE] [--] PROGRAM [ARGS...]   print PROGRAM's syscalls live (no recording)\n"
     "\n"
     "Options:\n"
@@ -65,6 +68,10 @@ int main(int argc, char **argv)
         return cmd_trace(argc - 1, argv + 1);
     if (!strcmp(cmd, "ps"))
         return cmd_ps(argc - 1, argv + 1);
+    if (!strcmp(cmd, "debug"))
+        return cmd_debug(argc - 1, argv + 1);
+    if (!strcmp(cmd, "serve"))
+        return cmd_serve(argc - 1, argv + 1);
     rw_warn("unknown command '%s' (see rewind --help)", cmd);
     return 2;
 }

@@ -66,6 +66,11 @@ static struct rproc *proc_new(pid_t tgid)
     return p;
 }
 
+bool rtask_in_exec(const struct rtask *rt)
+{
+    return rt->cur_open && (rt->cur.nr == SYS_execve || rt->cur.nr == SYS_execveat);
+}
+
 void rtask_forget(struct recorder *R, pid_t tid)
 {
     for (int i = 0; i < R->ntasks; i++)
@@ -73,6 +78,9 @@ void rtask_forget(struct recorder *R, pid_t tid)
             struct rtask *rt = R->tasks[i];
             event_free(&rt->cur);
             event_free(&rt->deferred);
+            for (int j = 0; j < rt->nexits_after_exec; j++)
+                event_free(&rt->exits_after_exec[j]);
+            free(rt->exits_after_exec);
             buf_free(&rt->peek);
             proc_put(rt->proc);
             fds_put(rt->fds);
@@ -104,6 +112,18 @@ static struct rtask *find_rtask(struct recorder *R, pid_t tid)
         if (R->tasks[i]->tid == tid)
             return R->tasks[i];
     return NULL;
+}
+
+/* Writes the exits held back while rt was inside execve. */
+static void write_exits_after_exec(struct recorder *R, struct rtask *rt)
+{
+    for (int i = 0; i < rt->nexits_after_exec; i++) {
+        write_event(R, &rt->exits_after_exec[i]);
+        event_free(&rt->exits_after_exec[i]);
+    }
+    free(rt->exits_after_exec);
+    rt->exits_after_exec = NULL;
+    rt->nexits_after_exec = 0;
 }
 
 void write_event(struct recorder *R, struct event *ev)
@@ -371,8 +391,10 @@ static void record_mapped_file(struct recorder *R, struct task *t, struct event 
         R->warned_shared = true;
     }
     char id[TRACE_ID_LEN + 1];
-    if (trace_add_file(R->w, fd, target, id))
+    if (trace_add_file(R->w, fd, target, id)) {
         ev->file_id = xstrdup(id);
+        ev->path = xstrdup(target); /* a debugger asks for mapped files by name */
+    }
     else
         rw_warn("cannot copy %s into the trace: %s", target, trace_writer_error(R->w));
     close(fd);
@@ -450,6 +472,8 @@ static void rec_syscall_exit(void *self, struct eng_ctx *c)
     } else {
         write_event(R, ev);
     }
+    /* a failed execve ended no thread; exits held back meanwhile were their own */
+    write_exits_after_exec(R, rt);
 
     rt->after_syscall = true;
     rt->after_syscall_regs = *task_regs(t);
@@ -558,12 +582,15 @@ static enum eng_verdict rec_exec(void *self, struct eng_ctx *c)
         rt->cur_open = false;
     }
     rt->in_syscall = false;
-    struct event ev = {.type = EV_EXEC, .tid = t->tid, .pid = t->tgid};
+    /* Under the tid it exec'd with: replay finds the thread by that, and learns
+     * from pid that it goes on as the leader (see rec_takeover). */
+    struct event ev = {.type = EV_EXEC, .tid = c->former_tid, .pid = t->tgid};
     char err[512];
     if (!exec_snapshot(t, R->w, &ev, err, sizeof err))
         rw_fatal("cannot record the new program image: %s", err);
     write_event(R, &ev);
     event_free(&ev);
+    write_exits_after_exec(R, rt);
     release_vfork_parent(R, rt);
 
     if (R->cpuid_faulting)
@@ -576,23 +603,68 @@ static enum eng_verdict rec_exec(void *self, struct eng_ctx *c)
     return ENG_PASS;
 }
 
+/* The thread of c->task's process that is inside execve, if another one is. */
+static struct rtask *execing_sibling(struct recorder *R, struct eng_ctx *c)
+{
+    for (int i = 0; i < R->ntasks; i++) {
+        struct rtask *rt = R->tasks[i];
+        if (rt->tid == c->task->tid || !rtask_in_exec(rt))
+            continue;
+        struct task *t = tracer_find(c->tracer, rt->tid);
+        if (t && t->tgid == c->task->tgid)
+            return rt;
+    }
+    return NULL;
+}
+
+/* A thread ended: what waited on it goes out, and the recorder forgets it. */
+static void forget_ended(struct recorder *R, pid_t tid)
+{
+    struct rtask *rt = find_rtask(R, tid);
+    if (!rt)
+        return;
+    write_exits_after_exec(R, rt);   /* it died inside its own execve */
+    release_vfork_parent(R, rt);
+    if (rt->has_deferred) {
+        write_event(R, &rt->deferred);
+        event_free(&rt->deferred);
+        rt->has_deferred = false;
+    }
+    rtask_forget(R, tid);
+}
+
 static void rec_exit(void *self, struct eng_ctx *c)
 {
     struct recorder *R = self;
     struct event ev = {.type = EV_EXIT, .tid = c->task->tid, .pid = c->task->tgid, .status = c->status};
-    write_event(R, &ev);
-    struct rtask *rt = find_rtask(R, c->task->tid);
-    if (rt) {
-        release_vfork_parent(R, rt);
-        if (rt->has_deferred) {
-            write_event(R, &rt->deferred);
-            event_free(&rt->deferred);
-            rt->has_deferred = false;
-        }
+    struct rtask *execer = execing_sibling(R, c);
+    if (execer) {
+        /* Most likely ended by that exec.  Replay's copy of this thread only
+         * dies when replay runs the execve: record its end after the exec. */
+        execer->exits_after_exec = xrealloc(execer->exits_after_exec,
+                                            sizeof ev * (size_t)(execer->nexits_after_exec + 1));
+        execer->exits_after_exec[execer->nexits_after_exec++] = ev;
+    } else {
+        write_event(R, &ev);
     }
     if (R->current == c->task)
         R->current = NULL;
-    rtask_forget(R, c->task->tid);
+    forget_ended(R, c->task->tid);
+}
+
+/* A thread other than the leader exec'd and took over the leader's tid (see
+ * engine.h).  The leader's end shows in the trace as that exec: no exit event
+ * (replay's leader ends the same way, reporting nothing).  The exec'ing
+ * thread's state goes on under the leader's tid. */
+static void rec_takeover(void *self, struct eng_ctx *c)
+{
+    struct recorder *R = self;
+    if (R->current == c->old_leader)
+        R->current = NULL;
+    forget_ended(R, c->task->tid);   /* the leader's: the exec'ing one is not renamed yet */
+    struct rtask *rt = find_rtask(R, c->former_tid);
+    if (rt)
+        rt->tid = c->task->tid;
 }
 
 static void rec_clone(void *self, struct eng_ctx *c)
@@ -635,6 +707,7 @@ static const struct engine_ops recorder_ops = {
     .exec = rec_exec,
     .exit = rec_exit,
     .clone = rec_clone,
+    .takeover = rec_takeover,
 };
 
 /* ---- the driver ---- */

@@ -1,0 +1,137 @@
+/* The timeline's shared state: timeline.c runs the replay towards a goal
+ * (breakpoints, single steps, positions); timeline_ops.c builds the debugger
+ * operations (reverse execution, monitor commands, files) out of those runs. */
+#ifndef REWIND_GDB_TIMELINE_INTERNAL_H
+#define REWIND_GDB_TIMELINE_INTERNAL_H
+#include "timeline.h"
+#include "../replay/replay.h"
+#include "../trace/trace.h"
+#include "../tracee/tracee.h"
+
+#define TL_MAX_BPS 256
+#define TL_MAX_MARKS 64
+#define TL_HWSLOTS 4
+
+/* A point of the replay (see timeline.h). */
+struct tl_pos {
+    bool valid;
+    bool at_start;      /* the start of window win, before its thread ran in it */
+    uint64_t win;       /* the event the replay was heading to */
+    int32_t tid;        /* recorded thread */
+    uint64_t ip;
+    uint64_t n;         /* the n-th time tid was about to execute ip in win; 0: unknown */
+    regs_t regs;        /* identifies it when n is unknown */
+};
+
+struct tl_bp {
+    enum dbg_bp_kind kind;
+    uint64_t addr, len;
+};
+
+/* What the current run is for. */
+enum tl_goal {
+    GOAL_NONE,
+    GOAL_START,       /* the first instruction of the debugged process */
+    GOAL_CONTINUE,    /* the user's continue: user breakpoints, watchpoints, signals, exit */
+    GOAL_STEP,        /* one instruction of step_tid */
+    GOAL_POS,         /* exactly the position target */
+    GOAL_EVENT,       /* the start of window goal_event */
+    GOAL_SCAN,        /* towards target, remembering the last breakpoint/watchpoint hit */
+    GOAL_STEPSCAN,    /* single-stepping towards target, remembering the previous position */
+    GOAL_STEPLAST,    /* single-stepping to the last position of window goal_event */
+};
+
+/* Arrivals counted in the current window: how many times its thread was about
+ * to execute addr.  valid: the breakpoint was in place since the window began. */
+struct tl_arrival {
+    uint64_t addr, n;
+    bool valid;
+};
+
+struct tl_inserted {
+    uint64_t addr;
+    uint8_t orig;
+};
+
+struct tl_file {
+    char *path, *id;
+};
+
+struct timeline {
+    struct timeline_options opts;
+    struct replayer *R;
+    struct trace_reader *files_reader; /* for trace_file_path */
+    bool ended;             /* the session ran to its end (no tasks left) */
+    char error[256];        /* the replay failed: why */
+
+    int32_t pid;            /* recorded pid of the debugged process, 0 until it exists */
+    pid_t tgid;             /* its replay tgid in the current session */
+    int32_t cur_tid;        /* the thread gdb looks at */
+    bool exited;
+    int exit_status;
+
+    struct tl_bp bps[TL_MAX_BPS];
+    int nbps;
+    bool pass[65];
+
+    /* the current run */
+    enum tl_goal goal;
+    struct tl_pos target;
+    uint64_t goal_event;
+    int32_t step_tid;
+    bool paused;
+    struct dbg_stop stop;   /* what the pause reports */
+    struct tl_pos here;     /* where the replay is */
+
+    /* breakpoint bytes in the debugged process while it runs */
+    struct tl_inserted ins[TL_MAX_BPS + 1];
+    int nins;
+    uint64_t internal_bp;   /* a breakpoint of ours (a position's ip), 0: none */
+    struct task *stepping;  /* a thread single-stepping (over a breakpoint, or for a goal) */
+    bool step_syscall;      /* ... over a syscall instruction: done at its exit */
+    uint64_t reinsert;      /* breakpoint to put back when the step is done */
+    uint64_t hw_gen;        /* watchpoints changed: debug registers need rewriting */
+
+    /* the current window */
+    uint64_t win;
+    bool win_seen;          /* the window began in this session */
+    struct tl_arrival arr[TL_MAX_BPS + 1];
+    int narr;
+    struct { uint64_t ip, n; } *steps; /* GOAL_STEPSCAN/STEPLAST: counts per ip */
+    int nsteps, capsteps;
+
+    /* scan results */
+    bool have_cand;
+    struct tl_pos cand;
+    struct dbg_stop cand_stop;
+    struct tl_pos prev;     /* STEPSCAN / STEPLAST: the position before */
+
+    /* the recorded process */
+    char *exec_path;
+    uint8_t auxv[1024];
+    size_t auxv_len;
+    struct tl_file *files;
+    int nfiles;
+    struct { int32_t tid, pid; uint8_t type; } *index; /* every event */
+    uint64_t nevents;
+
+    struct tl_pos marks[TL_MAX_MARKS];
+    int nmarks;
+};
+
+/* timeline.c */
+bool tl_restart(struct timeline *tl);                 /* new session, paused at the start */
+void tl_run(struct timeline *tl);                     /* runs the current goal to its pause */
+bool tl_goto(struct timeline *tl, const struct tl_pos *p);
+bool tl_goto_event(struct timeline *tl, uint64_t event);
+struct task *tl_task(struct timeline *tl, int32_t rec_tid);
+void tl_fill_pos(struct timeline *tl, struct task *t, struct tl_pos *p, uint64_t n);
+bool tl_pos_matches(const struct tl_pos *want, const struct tl_pos *got);
+/* GOAL_STEPSCAN/STEPLAST: counts one more arrival of the window's thread at ip. */
+uint64_t tl_count_step(struct timeline *tl, uint64_t ip);
+bool tl_same_regs(const regs_t *a, const regs_t *b);
+
+/* timeline_ops.c */
+void tl_scan_trace(struct timeline *tl);
+
+#endif
