@@ -21,6 +21,7 @@ struct core {
     long nr;
     uint64_t args[6];
     bool exec_pending;    /* exec event seen: report the exec at the execve exit */
+    pid_t exec_former;    /* the tid it exec'd under, if it took over the leader's */
     bool born;            /* its first stop has been seen */
     bool held;            /* stopped, waiting for the scheduler */
     bool held_entry;      /* held by ENG_HOLD at a syscall entry */
@@ -161,9 +162,9 @@ static int on_signal(struct tracer *tr, struct task *t)
     return c.sig;
 }
 
-static void on_exec(struct tracer *tr, struct task *t)
+static void on_exec(struct tracer *tr, struct task *t, pid_t former_tid)
 {
-    struct eng_ctx c = {.tracer = tr, .task = t};
+    struct eng_ctx c = {.tracer = tr, .task = t, .former_tid = former_tid};
     for (int i = 0; i < tr->nengines; i++) {
         const struct engine_ops *ops = tr->engines[i].ops;
         if (ops->exec && ops->exec(tr->engines[i].self, &c) == ENG_STOP)
@@ -200,6 +201,54 @@ static void on_clone(struct tracer *tr, struct task *t)
         if (ops->clone)
             ops->clone(tr->engines[i].self, &c);
     }
+}
+
+static void remove_task(struct tracer *tr, struct task *t)
+{
+    for (int i = 0; i < tr->ntasks; i++)
+        if (tr->tasks[i] == t) {
+            tr->tasks[i] = tr->tasks[--tr->ntasks];
+            break;
+        }
+    free(t->core);
+    t->core = NULL;
+    task_free(t);
+}
+
+/* A thread other than the leader exec'd (ptrace(2), "execve(2) under ptrace"):
+ * the kernel killed every other thread and gave the exec'ing one, former, the
+ * leader's tid.  The exec event arrives under that tid, so it was decoded into
+ * the leader's task; the leader itself was released silently (it reports no
+ * exit: the kernel only reports a leader's death once it is the last thread).
+ * The exec'ing thread's task lives on under the leader's tid, with its state
+ * (it is inside execve); the leader's task goes.  Returns the task to go on
+ * with. */
+static struct task *take_over_leader(struct tracer *tr, struct task *leader, pid_t former)
+{
+    struct task *t = tracer_find(tr, former);
+    if (!t) {
+        rw_warn("thread %d took over thread %d in an exec, but rewind does not trace it", former, leader->tid);
+        return leader;
+    }
+    rw_dbg("exec: thread %d takes over leader %d", former, leader->tid);
+    t->tid = leader->tid;
+    t->tgid = leader->tid;
+    t->stop = leader->stop;
+    t->sig = leader->sig;
+    t->status = leader->status;
+    t->event_msg = leader->event_msg;
+    t->in_syscall = false;
+    t->regs_valid = false;
+    t->regs_dirty = false;
+    core_of(t)->exec_former = former;
+    struct eng_ctx c = {.tracer = tr, .task = t, .former_tid = former, .old_leader = leader};
+    for (int i = 0; i < tr->nengines; i++) {
+        const struct engine_ops *ops = tr->engines[i].ops;
+        if (ops->takeover)
+            ops->takeover(tr->engines[i].self, &c);
+    }
+    remove_task(tr, leader);
+    return t;
 }
 
 static void resume(struct task *t, struct core *k)
@@ -276,18 +325,6 @@ static void on_tick(int sig)
     (void)sig; /* only here to interrupt waitpid */
 }
 
-static void remove_task(struct tracer *tr, struct task *t)
-{
-    for (int i = 0; i < tr->ntasks; i++)
-        if (tr->tasks[i] == t) {
-            tr->tasks[i] = tr->tasks[--tr->ntasks];
-            break;
-        }
-    free(t->core);
-    t->core = NULL;
-    task_free(t);
-}
-
 int tracer_run(struct tracer *tr)
 {
     pid_t leader = tr->ntasks ? tr->tasks[0]->tid : 0;
@@ -338,6 +375,9 @@ int tracer_run(struct tracer *tr)
         }
         struct core *k = core_of(t);
         k->listening = false;
+        /* a new stop: a task held at a syscall entry left it (SIGKILL wakes
+         * it), and must not be kept from dying by that hold */
+        k->held_entry = false;
         task_note_stop(t, status);
         rw_dbg("stop: thread %d kind %d sig %d", t->tid, t->stop, t->sig);
         int sig = 0;
@@ -350,15 +390,20 @@ int tracer_run(struct tracer *tr)
             if (k->exec_pending) {
                 k->exec_pending = false;
                 k->in_entry = false;
-                on_exec(tr, t);
+                on_exec(tr, t, k->exec_former ? k->exec_former : t->tid);
+                k->exec_former = 0;
             } else if (k->in_entry) {
                 on_syscall_exit(tr, t, k);
             }
             break;
         case STOP_EXEC:
+            /* event_msg is the tid the thread exec'd under */
+            if ((pid_t)t->event_msg != t->tid) {
+                t = take_over_leader(tr, t, (pid_t)t->event_msg);
+                k = core_of(t);
+            }
             k->exec_pending = true;
             task_after_exec(t);
-            /* exec from a non-leader thread takes over the leader's tid */
             t->tgid = t->tid;
             break;
         case STOP_SIGNAL:

@@ -52,6 +52,11 @@ struct eng_ctx {
     /* set by an engine that replaced the whole register state in a syscall_exit
      * callback (a replayed state delta): the core then leaves registers alone */
     bool regs_owned;
+    /* exec and takeover events: the tid the exec'ing thread had before the exec
+     * (equal to task->tid unless a thread other than the leader exec'd) */
+    pid_t former_tid;
+    /* takeover events: the old leader's task, freed right after the callback */
+    struct task *old_leader;
 };
 
 struct engine_ops {
@@ -65,6 +70,13 @@ struct engine_ops {
     void (*exit)(void *self, struct eng_ctx *c);
     /* a thread created a thread or process: c->task is the creator, c->child the new one */
     void (*clone)(void *self, struct eng_ctx *c);
+    /* A thread other than the leader exec'd: the kernel ended every other thread
+     * and gave the exec'ing one the leader's tid.  The leader reports no exit of
+     * its own; this is its end.  Called at the exec event, before anything else
+     * sees the thread under its new tid: c->task is the exec'ing thread, already
+     * renamed, c->former_tid its old tid, c->old_leader the leader's task.  The
+     * exec itself is reported later, as usual (with c->former_tid set again). */
+    void (*takeover)(void *self, struct eng_ctx *c);
 };
 
 /* A scheduler decides which stopped tasks run.  Without one, every task is resumed

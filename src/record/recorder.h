@@ -51,6 +51,11 @@ struct rtask {
     pid_t vfork_parent;           /* child: its vfork parent, until it execs or exits */
     struct event deferred;        /* parent: the vfork completion waiting for that */
     bool has_deferred;
+    /* execve: the exits of the other threads of its process that the kernel
+     * reports before the exec (it ends them all), held back until the exec is
+     * recorded, because replay's threads only die when replay's execve runs */
+    struct event *exits_after_exec;
+    int nexits_after_exec;
 };
 
 struct recorder {
@@ -73,6 +78,8 @@ struct recorder {
 };
 
 struct rtask *rtask_of(struct recorder *R, struct task *t);
+/* Whether rt is inside an execve (between its entry and the exec or the error). */
+bool rtask_in_exec(const struct rtask *rt);
 void rtask_forget(struct recorder *R, pid_t tid);
 void write_event(struct recorder *R, struct event *ev);
 /* Adds t's whole state to ev: registers, extended state and the pages written

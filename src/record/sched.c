@@ -9,6 +9,7 @@
  *   - stays in the kernel longer than a slice: the same;
  *   - runs user code longer than a slice while others are ready: it is
  *     interrupted and its state recorded as a delta (EV_PREEMPT).
+ * A thread inside execve keeps it until the exec is done (see record_schedule).
  * With --chaos, slices are random and any syscall may be a switch point. */
 #include "recorder.h"
 #include "../syscalls/syscalls.h"
@@ -112,7 +113,7 @@ static void record_preemption(struct recorder *R, struct task *t)
 
 static bool may_block(struct recorder *R, struct rtask *rt)
 {
-    if (!rt->cur_open)
+    if (!rt->cur_open || rtask_in_exec(rt))
         return false;
     const struct syscall_info *si = syscall_lookup(rt->cur.nr);
     /* Output to the user's terminal: switching inside it would let the order
@@ -139,6 +140,11 @@ void record_schedule(void *self, struct tracer *tr, struct task *t)
         if (now_ns() - R->slice_start_ns < slice_ns(R) || !pick_ready(R, tr))
             return;
         struct rtask *rt = rtask_of(R, R->current);
+        /* An execve ends the other threads of its process wherever they are:
+         * none of them may run meanwhile, or replay (where they die when its
+         * execve runs) could not follow.  Exec does not wait on user code. */
+        if (rtask_in_exec(rt))
+            return;
         if (rt->in_syscall) {
             switch_out_in_kernel(R, tr, R->current);
             pick_and_run(R, tr);

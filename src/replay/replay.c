@@ -676,6 +676,10 @@ static enum eng_verdict rp_exec(void *self, struct eng_ctx *c)
     }
     if (!p->rec_tid)
         p->rec_tid = R->next.tid;
+    /* A thread other than the leader exec'd: the event has the tid it exec'd
+     * with; from now on it is the leader, under the recorded pid. */
+    if (R->next.pid > 0)
+        p->rec_tid = R->next.pid;
     char err[512];
     if (!addrspace_rebuild(t, R->r, &R->next, err, sizeof err)) {
         rw_warn("replay failed at event %lu: %s", (unsigned long)R->next.seq, err);
@@ -691,19 +695,39 @@ static enum eng_verdict rp_exec(void *self, struct eng_ctx *c)
     return ENG_STOP;
 }
 
+/* t is freed after this: no pointer to it may survive. */
+static void forget_task(struct replayer *R, struct task *t)
+{
+    for (int i = 0; i < R->nthreads; i++) {
+        if (R->threads[i]->t == t)
+            R->threads[i]->t = NULL;
+        if (R->threads[i]->child == t)
+            R->threads[i]->child = NULL;
+    }
+}
+
 static void rp_exit(void *self, struct eng_ctx *c)
 {
     struct replayer *R = self;
     struct rpt *p = rpt_of_task(R, c->task);
     p->exited = true;
     p->status = c->status;
-    /* the task is freed after this: no pointer to it may survive */
-    for (int i = 0; i < R->nthreads; i++) {
-        if (R->threads[i]->t == c->task)
-            R->threads[i]->t = NULL;
-        if (R->threads[i]->child == c->task)
-            R->threads[i]->child = NULL;
-    }
+    forget_task(R, c->task);
+}
+
+/* A thread other than the leader exec'd and the kernel gave it the leader's
+ * tid (see engine.h).  The recording has no exit for the old leader: it ends
+ * here, silently.  The exec'ing thread keeps its recorded tid until rp_exec
+ * sees the exec event. */
+static void rp_takeover(void *self, struct eng_ctx *c)
+{
+    struct replayer *R = self;
+    for (int i = 0; i < R->nthreads; i++)
+        if (R->threads[i]->t == c->old_leader) {
+            R->threads[i]->exited = true;
+            R->threads[i]->rec_tid = 0;   /* its recorded tid goes to the exec'ing thread */
+        }
+    forget_task(R, c->old_leader);
 }
 
 static void fix_child_tid(struct rpt *child)
@@ -750,6 +774,7 @@ static const struct engine_ops replayer_ops = {
     .exec = rp_exec,
     .exit = rp_exit,
     .clone = rp_clone,
+    .takeover = rp_takeover,
 };
 
 /* Loads a recorded state delta (preemption or asynchronous signal) into t. */
