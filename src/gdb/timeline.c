@@ -79,11 +79,19 @@ static struct tl_inserted *inserted_at(struct timeline *tl, uint64_t addr)
 
 static void insert_one(struct timeline *tl, struct task *t, uint64_t addr)
 {
-    if (inserted_at(tl, addr) || tl->nins == TL_MAX_BPS + 1)
+    struct tl_inserted *in = inserted_at(tl, addr);
+    if (in) {
+        /* still there?  A mapping placed over it (the loader does that) took it away */
+        uint8_t now;
+        if (task_read(t, addr, &now, 1) == 1 && now == INT3)
+            return;
+        *in = tl->ins[--tl->nins];
+    }
+    if (tl->nins == TL_MAX_BPS + 1)
         return;
     uint8_t orig, cc = INT3;
     if (task_read(t, addr, &orig, 1) != 1 || task_write(t, addr, &cc, 1) != 1)
-        return;               /* not mapped (yet): gdb re-inserts after libraries load */
+        return;               /* not mapped (yet): tried again at the next window */
     tl->ins[tl->nins].addr = addr;
     tl->ins[tl->nins].orig = orig;
     tl->nins++;
@@ -346,6 +354,8 @@ static enum eng_verdict tl_signal(void *self, struct eng_ctx *c)
                 n = a->valid ? a->n : 0;
             }
         }
+        rw_dbg("timeline: arrival at %#lx (n %lu) in window %lu", (unsigned long)regs_ip(&r), (unsigned long)n,
+               (unsigned long)tl->win);
         on_position(tl, t, n, true);
         return ENG_STOP;
     }
@@ -492,6 +502,11 @@ static void after_exec(void *self, struct task *t, const struct event *ev)
 static bool window(void *self, struct task *t, const struct event *ev)
 {
     struct timeline *tl = self;
+    /* code mapped since the last window (libraries) can take its breakpoints now */
+    if (tl->pid && tl->goal != GOAL_START && tl->goal != GOAL_NONE)
+        insert_all(tl, tl->stepping ? tl->reinsert : 0);
+    rw_dbg("timeline: window %lu, thread at %#lx, goal %d", (unsigned long)ev->seq,
+           (unsigned long)regs_ip(task_regs(t)), tl->goal);
     if (ev->seq != tl->win || !tl->win_seen) {
         /* a new window: arrivals count from here, for every breakpoint in place */
         tl->win = ev->seq;
@@ -619,6 +634,9 @@ bool tl_goto(struct timeline *tl, const struct tl_pos *p)
     tl->internal_bp = p->ip;
     tl_run(tl);
     tl->internal_bp = 0;
+    if (!tl->paused || tl->ended)
+        rw_dbg("timeline: position win %lu tid %d ip %#lx n %lu not reached", (unsigned long)p->win, (int)p->tid,
+               (unsigned long)p->ip, (unsigned long)p->n);
     return tl->paused && !tl->ended;
 }
 
@@ -626,7 +644,7 @@ bool tl_goto_event(struct timeline *tl, uint64_t event)
 {
     if (tl->here.valid && tl->here.at_start && tl->here.win == event)
         return true;
-    if (!tl->here.valid || tl->here.win > event || tl->ended)
+    if (!tl->here.valid || tl->here.win >= event || tl->ended)
         if (!tl_restart(tl))
             return false;
     if (tl->here.at_start && tl->here.win >= event)
