@@ -73,7 +73,16 @@ static int parse(int argc, char **argv, const char *usage, bool serve, struct de
     optind = 1;
     int c;
     uint64_t v;
-    while ((c = getopt_long(argc, argv, "+e:p:h", longopts, NULL)) != -1) {
+    /* DIR may come before, between or after the options; "--" ends them */
+    for (;;) {
+        c = getopt_long(argc, argv, "+e:p:h", longopts, NULL);
+        if (c == -1) {
+            if (optind < argc && strcmp(argv[optind - 1], "--") && !a->dir && argv[optind][0] != '-') {
+                a->dir = argv[optind++];
+                continue;
+            }
+            break;
+        }
         switch (c) {
         case 'e':
             if (!parse_u64(optarg, &v)) {
@@ -104,8 +113,6 @@ static int parse(int argc, char **argv, const char *usage, bool serve, struct de
             return 2;
         }
     }
-    if (optind < argc && strcmp(argv[optind - 1], "--") && argv[optind][0] != '-')
-        a->dir = argv[optind++];
     if (optind < argc && !strcmp(argv[optind], "--"))
         optind++;
     a->rest = optind;

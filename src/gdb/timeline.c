@@ -318,6 +318,8 @@ static void on_step_done(struct timeline *tl, struct task *t)
     }
 }
 
+static struct tl_image *image_of(struct timeline *tl, pid_t tgid, bool create);
+
 /* ---- the engine above the replayer ---- */
 
 static enum eng_verdict tl_signal(void *self, struct eng_ctx *c)
@@ -405,6 +407,17 @@ static void tl_syscall_exit(void *self, struct eng_ctx *c)
 static void tl_clone(void *self, struct eng_ctx *c)
 {
     struct timeline *tl = self;
+    /* a forked child runs its parent's image */
+    struct tl_image *parent = image_of(tl, c->task->tgid, false);
+    if (parent && c->child->tgid != c->task->tgid) {
+        struct tl_image *im = image_of(tl, c->child->tgid, true);
+        parent = image_of(tl, c->task->tgid, false);
+        if (parent) {
+            im->path = xstrdup(parent->path ? parent->path : "");
+            memcpy(im->auxv, parent->auxv, parent->auxv_len);
+            im->auxv_len = parent->auxv_len;
+        }
+    }
     /* a forked child gets a copy of memory, our breakpoint bytes included */
     if (c->child->tgid != c->task->tgid && c->clone_kind != PTRACE_EVENT_VFORK && is_target_task(tl, c->task))
         for (int i = 0; i < tl->nins; i++)
@@ -448,53 +461,81 @@ static const struct engine_ops timeline_engine = {
 /* ---- hooks from the replayer ---- */
 
 /* The recorded auxiliary vector sits on the new image's stack above argv and envp. */
-static void read_auxv(struct timeline *tl, struct task *t)
+static void read_auxv(struct task *t, struct tl_image *im)
 {
     uint64_t sp = regs_sp(task_regs(t)), argc = 0, w = 1;
-    tl->auxv_len = 0;
+    im->auxv_len = 0;
     if (task_read(t, sp, &argc, 8) != 8 || argc > 100000)
         return;
     uint64_t p = sp + 8 * (argc + 2);
     for (int i = 0; i < 100000 && w; i++, p += 8)
         if (task_read(t, p, &w, 8) != 8)
             return;
-    for (size_t off = 0; off + 16 <= sizeof tl->auxv; off += 16) {
+    for (size_t off = 0; off + 16 <= sizeof im->auxv; off += 16) {
         uint64_t kv[2];
         if (task_read(t, p + off, kv, 16) != 16)
             return;
-        memcpy(tl->auxv + off, kv, 16);
-        tl->auxv_len = off + 16;
+        memcpy(im->auxv + off, kv, 16);
+        im->auxv_len = off + 16;
         if (kv[0] == 0)
             return;
     }
 }
 
+/* The image a replayed process runs (by its tgid in this session). */
+static struct tl_image *image_of(struct timeline *tl, pid_t tgid, bool create)
+{
+    for (int i = 0; i < tl->nimages; i++)
+        if (tl->images[i].tgid == tgid)
+            return &tl->images[i];
+    if (!create)
+        return NULL;
+    struct tl_image *im = &tl->images[tl->nimages < TL_MAX_IMAGES ? tl->nimages++ : TL_MAX_IMAGES - 1];
+    free(im->path);
+    memset(im, 0, sizeof *im);
+    im->tgid = tgid;
+    return im;
+}
+
+/* gdb is now looking at process t: what it runs comes from its last exec. */
+static void select_process(struct timeline *tl, struct task *t, int32_t pid)
+{
+    tl->pid = pid;
+    tl->tgid = t->tgid;
+    struct tl_image *im = image_of(tl, t->tgid, false);
+    free(tl->exec_path);
+    tl->exec_path = xstrdup(im && im->path ? im->path : "");
+    tl->auxv_len = im ? im->auxv_len : 0;
+    if (im)
+        memcpy(tl->auxv, im->auxv, im->auxv_len);
+}
+
 static void after_exec(void *self, struct task *t, const struct event *ev)
 {
     struct timeline *tl = self;
-    if (tl->goal != GOAL_START || (tl->opts.pid && ev->pid != tl->opts.pid) || (tl->pid && ev->pid != tl->pid))
-        return;
-    tl->pid = ev->pid;
-    tl->tgid = t->tgid;
-    tl->win = ev->seq + 1;
-    tl->win_seen = true;
-    tl->narr = 0;
-    read_auxv(tl, t);
+    struct tl_image *im = image_of(tl, t->tgid, true);
+    read_auxv(t, im);
     /* the executable: the mapping that holds the entry point */
     uint64_t entry = 0;
-    for (size_t off = 0; off + 16 <= tl->auxv_len; off += 16) {
+    for (size_t off = 0; off + 16 <= im->auxv_len; off += 16) {
         uint64_t kv[2];
-        memcpy(kv, tl->auxv + off, 16);
+        memcpy(kv, im->auxv + off, 16);
         if (kv[0] == 9 /* AT_ENTRY */)
             entry = kv[1];
     }
-    free(tl->exec_path);
-    tl->exec_path = xstrdup(ev->path ? ev->path : "");
+    free(im->path);
+    im->path = xstrdup(ev->path ? ev->path : "");
     for (uint32_t i = 0; i < ev->nmaps; i++)
         if (ev->maps[i].name && entry >= ev->maps[i].start && entry < ev->maps[i].end) {
-            free(tl->exec_path);
-            tl->exec_path = xstrdup(ev->maps[i].name);
+            free(im->path);
+            im->path = xstrdup(ev->maps[i].name);
         }
+    if (tl->goal != GOAL_START || (tl->opts.pid && ev->pid != tl->opts.pid) || (tl->pid && ev->pid != tl->pid))
+        return;
+    select_process(tl, t, ev->pid);
+    tl->win = ev->seq + 1;
+    tl->win_seen = true;
+    tl->narr = 0;
     pause_at(tl, t, DBG_STOP_STEP, 0); /* reported as a plain SIGTRAP stop */
     tl->here.at_start = true;
 }
@@ -522,8 +563,7 @@ static bool window(void *self, struct task *t, const struct event *ev)
     }
     if (tl->goal == GOAL_START && tl->opts.pid && !tl->pid && replay_rec_pid(tl->R, t) == tl->opts.pid) {
         /* a forked process that never exec'ed: it starts at its first window */
-        tl->pid = tl->opts.pid;
-        tl->tgid = t->tgid;
+        select_process(tl, t, tl->opts.pid);
         pause_at(tl, t, DBG_STOP_STEP, 0);
         tl->here.at_start = true;
         return true;
@@ -556,6 +596,9 @@ bool tl_restart(struct timeline *tl)
     tl->exited = false;
     tl->win_seen = false;
     tl->tgid = 0;
+    for (int i = 0; i < tl->nimages; i++)
+        free(tl->images[i].path);
+    tl->nimages = 0;
     struct replay_options ro = {.dir = tl->opts.dir, .quiet = true};
     char err[512];
     tl->R = replay_open(&ro, &timeline_engine, tl, err, sizeof err);
@@ -690,5 +733,7 @@ void timeline_close(struct timeline *tl)
     free(tl->index);
     free(tl->steps);
     free(tl->exec_path);
+    for (int i = 0; i < tl->nimages; i++)
+        free(tl->images[i].path);
     free(tl);
 }

@@ -53,6 +53,15 @@ struct tl_inserted {
     uint8_t orig;
 };
 
+/* What a process of the session runs: its last exec's path and auxv. */
+#define TL_MAX_IMAGES 64
+struct tl_image {
+    pid_t tgid;
+    char *path;
+    uint8_t auxv[1024];
+    size_t auxv_len;
+};
+
 struct tl_file {
     char *path, *id;
 };
@@ -110,6 +119,8 @@ struct timeline {
     char *exec_path;
     uint8_t auxv[1024];
     size_t auxv_len;
+    struct tl_image images[TL_MAX_IMAGES];
+    int nimages;
     struct tl_file *files;
     int nfiles;
     struct { int32_t tid, pid; uint8_t type; } *index; /* every event */
