@@ -941,9 +941,13 @@ static void rp_schedule(void *self, struct tracer *tr, struct task *stopped)
         case EV_SIGNAL:
             if (ev->flags & EVF_SIG_ASYNC)
                 apply_delta(t, ev);
-            if ((ev->flags & (EVF_SIG_ASYNC | EVF_SIG_INJECT)) && !p->signal_sent_early)
+            if ((ev->flags & (EVF_SIG_ASYNC | EVF_SIG_INJECT)) && !p->signal_sent_early) {
                 syscall(SYS_tgkill, t->tgid, t->tid, ev->signo);
-            p->signal_sent_early = false;
+                /* Sent: another stop may come before its delivery (a SIGCONT
+                 * first traps a seized thread with PTRACE_EVENT_STOP); then it
+                 * must not be sent again.  rp_signal clears this at delivery. */
+                p->signal_sent_early = true;
+            }
             tracer_release(tr, t);
             return;
         case EV_SYSCALL:
