@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/ptrace.h>
 #include <sys/user.h>
 #include <sys/wait.h>
@@ -540,9 +541,28 @@ static void after_exec(void *self, struct task *t, const struct event *ev)
     tl->here.at_start = true;
 }
 
+/* ^C from the client: stop the thread that runs (the one the next event belongs to). */
+static void idle(void *self)
+{
+    struct timeline *tl = self;
+    struct pollfd p = {.fd = tl->interrupt_fd, .events = POLLIN};
+    if (tl->interrupt_fd < 0 || tl->interrupt_pending || poll(&p, 1, 0) != 1)
+        return;
+    tl->interrupt_pending = true;
+    const struct event *ev;
+    struct task *t = replay_next_event(tl->R, &ev) ? replay_task_of(tl->R, ev->tid) : NULL;
+    if (t && !tracer_is_held(replay_tracer(tl->R), t))
+        tracer_interrupt(replay_tracer(tl->R), t);
+}
+
 static bool window(void *self, struct task *t, const struct event *ev)
 {
     struct timeline *tl = self;
+    if (tl->interrupt_pending && tl->goal == GOAL_CONTINUE && !tl->paused) {
+        tl->interrupt_pending = false;
+        pause_at(tl, t, DBG_STOP_INTERRUPT, 0);
+        return true;
+    }
     /* code mapped since the last window (libraries) can take its breakpoints now */
     if (tl->pid && tl->goal != GOAL_START && tl->goal != GOAL_NONE)
         insert_all(tl, tl->stepping ? tl->reinsert : 0);
@@ -596,8 +616,10 @@ bool tl_restart(struct timeline *tl)
     tl->exited = false;
     tl->win_seen = false;
     tl->tgid = 0;
-    for (int i = 0; i < tl->nimages; i++)
+    for (int i = 0; i < tl->nimages; i++) {
         free(tl->images[i].path);
+        tl->images[i].path = NULL;
+    }
     tl->nimages = 0;
     struct replay_options ro = {.dir = tl->opts.dir, .quiet = true};
     char err[512];
@@ -606,8 +628,9 @@ bool tl_restart(struct timeline *tl)
         snprintf(tl->error, sizeof tl->error, "%.200s", err);
         return false;
     }
-    struct replay_hooks h = {.self = tl, .after_exec = after_exec, .window = window};
+    struct replay_hooks h = {.self = tl, .after_exec = after_exec, .window = window, .idle = idle};
     replay_set_hooks(tl->R, &h);
+    replay_tracer(tl->R)->tick_ms = 100; /* idle() looks for ^C this often */
     tl->goal = GOAL_START;
     tl->paused = false;
     tl_run(tl);
@@ -643,6 +666,8 @@ void tl_run(struct timeline *tl)
             step_next(tl, cur);
         }
     }
+    /* the program's output shows when the user runs it, not when we re-execute */
+    replay_set_quiet(tl->R, tl->goal != GOAL_CONTINUE && tl->goal != GOAL_STEP);
     enum replay_state st = replay_run(tl->R);
     remove_all(tl);
     tl->reinsert = 0;
@@ -704,6 +729,7 @@ struct timeline *timeline_open(const struct timeline_options *o, char *err, size
 {
     struct timeline *tl = xcalloc(1, sizeof *tl);
     tl->opts = *o;
+    tl->interrupt_fd = -1;
     tl->files_reader = trace_open(o->dir, err, errlen);
     if (!tl->files_reader) {
         free(tl);

@@ -89,6 +89,8 @@ struct timeline {
     uint64_t goal_event;
     int32_t step_tid;
     bool paused;
+    int interrupt_fd;       /* readable: the client wants the run stopped (-1: none) */
+    bool interrupt_pending;
     struct dbg_stop stop;   /* what the pause reports */
     struct tl_pos here;     /* where the replay is */
 

@@ -225,6 +225,8 @@ static void op_resume(void *self, const struct dbg_resume *how, int interrupt_fd
             reverse_continue(tl, out);
         return;
     }
+    tl->interrupt_fd = interrupt_fd;
+    tl->interrupt_pending = false;
     tl->goal = how->step ? GOAL_STEP : GOAL_CONTINUE;
     tl->step_tid = how->step_tid > 0 ? how->step_tid : tl->cur_tid;
     if (how->step && tl->step_tid != tl->here.tid) {
@@ -232,6 +234,7 @@ static void op_resume(void *self, const struct dbg_resume *how, int interrupt_fd
         tl->step_tid = tl->here.tid;
     }
     tl_run(tl);
+    tl->interrupt_fd = -1;
     report(tl, out);
 }
 

@@ -808,6 +808,8 @@ static void complete_ran_ahead(struct replayer *R, struct rpt *p, struct tracer 
 static void rp_schedule(void *self, struct tracer *tr, struct task *stopped)
 {
     struct replayer *R = self;
+    if (!stopped && R->hooks.idle)
+        R->hooks.idle(R->hooks.self);
     if (stopped) {
         struct rpt *sp = rpt_of_task(R, stopped);
         if (sp->settid_addr && sp->rec_tid)
@@ -1088,6 +1090,11 @@ struct replayer *replay_open(const struct replay_options *o, const struct engine
 void replay_set_hooks(struct replayer *R, const struct replay_hooks *h)
 {
     R->hooks = *h;
+}
+
+void replay_set_quiet(struct replayer *R, bool quiet)
+{
+    R->quiet = quiet;
 }
 
 enum replay_state replay_run(struct replayer *R)

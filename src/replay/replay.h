@@ -45,6 +45,9 @@ struct replay_hooks {
     /* The scheduler is about to let t run toward the next event ev (a new
      * "window").  Returning true keeps t stopped: the hook paused the replay. */
     bool (*window)(void *self, struct task *t, const struct event *ev);
+    /* Nothing stopped for a while (the tracer's tick, if set): a chance to
+     * look at the world, e.g. for a debugger's interrupt request. */
+    void (*idle)(void *self);
 };
 
 enum replay_state { REPLAY_PAUSED, REPLAY_DONE, REPLAY_FAILED };
@@ -54,6 +57,8 @@ enum replay_state { REPLAY_PAUSED, REPLAY_DONE, REPLAY_FAILED };
 struct replayer *replay_open(const struct replay_options *o, const struct engine_ops *above, void *above_self,
                              char *err, size_t errlen);
 void replay_set_hooks(struct replayer *R, const struct replay_hooks *h);
+/* Whether the program's output is printed again (see replay_options.quiet). */
+void replay_set_quiet(struct replayer *R, bool quiet);
 enum replay_state replay_run(struct replayer *R);
 /* Kills what is left, frees everything; returns the exit status the
  * recording ended with (RW_EXIT_TOOL if the replay did not get there). */
