@@ -369,6 +369,174 @@ static enum eng_verdict rec_syscall_entry(void *self, struct eng_ctx *c)
     }
     return ENG_PASS;
 }
+/* The number (from 1) of the file st describes among the files the recording
+ * maps MAP_SHARED; 0 if it is not one of them (and add is false). */
+static int shared_file_number(struct recorder *R, const struct stat *st, bool add)
+{
+    for (int i = 0; i < R->nshared; i++)
+        if (R->shared[i].dev == st->st_dev && R->shared[i].ino == st->st_ino)
+            return i + 1;
+    if (!add)
+        return 0;
+    R->shared = xrealloc(R->shared, sizeof *R->shared * (size_t)(R->nshared + 1));
+    R->shared[R->nshared].dev = st->st_dev;
+    R->shared[R->nshared].ino = st->st_ino;
+    return ++R->nshared;
+}
+
+/* The file position and open flags of fd in process pid (/proc/PID/fdinfo);
+ * false if they cannot be read. */
+static bool fd_info(pid_t pid, int fd, int64_t *pos, uint64_t *flags)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/fdinfo/%d", pid, fd);
+    char *text = read_file(path, NULL);
+    char *p = text ? strstr(text, "pos:") : NULL;
+    char *f = text ? strstr(text, "flags:") : NULL;
+    if (p && f) {
+        *pos = strtoll(p + 4, NULL, 10);
+        *flags = strtoull(f + 6, NULL, 8);
+    }
+    free(text);
+    return p && f;
+}
+
+/* Stores bytes [off, off + len) of file fd in the trace's file store (through
+ * a copy of just those bytes); false on failure. */
+static bool store_file_bytes(struct recorder *R, int fd, uint64_t off, uint64_t len, char id[TRACE_ID_LEN + 1])
+{
+    int copy = memfd_create("rewind-file-bytes", MFD_CLOEXEC);
+    if (copy < 0)
+        return false;
+    bool ok = true;
+    char buf[65536];
+    while (ok && len > 0) {
+        ssize_t n = pread(fd, buf, len < sizeof buf ? (size_t)len : sizeof buf, (off_t)off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;                /* the file is shorter now: what is there is all */
+        ok = write_all(copy, buf, (size_t)n);
+        off += (uint64_t)n;
+        len -= (uint64_t)n;
+    }
+    ok = ok && trace_add_file(R->w, copy, "file bytes", id);
+    close(copy);
+    return ok;
+}
+
+/* Replay keeps one shared copy of each file the recording maps MAP_SHARED, and
+ * answers write() and the like from the trace without running them: the copy
+ * would not change with them.  So for a syscall that changed such a file, the
+ * event says how: vals[0] is the file's number (as on its mmap events), the
+ * trace file file_id holds the bytes that are now at file offset vals[1], and
+ * vals[2] is the file's size afterwards.  The bytes are read from the file
+ * itself, as any mapping of it shows them now.  The written range is exact for
+ * write and pwrite and their vector forms; other changes (fallocate,
+ * copy_file_range, sendfile, splice) store the whole file; truncation only
+ * changes the size. */
+static void record_shared_change(struct recorder *R, struct task *t, struct event *ev)
+{
+    int fd = -1;
+    bool sized_only = false, whole = false, at_pos = false, positioned = false;
+    uint64_t off = 0;
+    char path[4096 + 64];
+    switch (ev->nr) {
+    case SYS_write: case SYS_writev:
+        fd = (int)ev->args[0], at_pos = true;
+        break;
+    case SYS_pwrite64: case SYS_pwritev: case SYS_pwritev2:
+        fd = (int)ev->args[0], off = ev->args[3], positioned = true;
+        if (ev->nr == SYS_pwritev2 && (int64_t)ev->args[3] == -1)
+            at_pos = true, positioned = false;
+        else if (ev->nr == SYS_pwritev2 && (ev->args[4] & RWF_APPEND))
+            whole = true;
+        break;
+    case SYS_ftruncate:
+        fd = (int)ev->args[0], sized_only = true;
+        break;
+    case SYS_fallocate: case SYS_sendfile:
+        fd = (int)ev->args[0], whole = true;
+        break;
+    case SYS_copy_file_range: case SYS_splice:
+        fd = (int)ev->args[2], whole = true;
+        break;
+    case SYS_creat:
+        fd = (int)ev->ret, sized_only = true;
+        break;
+    case SYS_open: case SYS_openat: {
+        uint64_t flags = ev->nr == SYS_open ? ev->args[1] : ev->args[2];
+        fd = (flags & O_TRUNC) ? (int)ev->ret : -1, sized_only = true;
+        break;
+    }
+    case SYS_openat2: {
+        uint64_t flags = 0;   /* struct open_how starts with the flags */
+        task_read(t, ev->args[2], &flags, sizeof flags);
+        fd = (flags & O_TRUNC) ? (int)ev->ret : -1, sized_only = true;
+        break;
+    }
+    case SYS_truncate: {
+        char name[4096];
+        if (task_read_str(t, ev->args[0], name, sizeof name) <= 0)
+            return;
+        if (name[0] == '/')
+            snprintf(path, sizeof path, "%s", name);
+        else
+            snprintf(path, sizeof path, "/proc/%d/cwd/%s", t->tgid, name);
+        sized_only = true;
+        break;
+    }
+    default:
+        return;
+    }
+    if (ev->ret < 0 || (!whole && !sized_only && ev->ret == 0))
+        return;
+    if (ev->nr != SYS_truncate) {
+        if (fd < 0)
+            return;
+        snprintf(path, sizeof path, "/proc/%d/fd/%d", t->tgid, fd);
+    }
+    int file = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (file < 0 || fstat(file, &st) < 0) {
+        if (file >= 0)
+            close(file);
+        return;                   /* not a file we can look at: a pipe, a socket... */
+    }
+    int n = shared_file_number(R, &st, false);
+    if (n) {
+        uint64_t len = 0;
+        if (whole) {
+            len = (uint64_t)st.st_size;
+        } else if (!sized_only) {
+            len = (uint64_t)ev->ret;
+            int64_t pos = 0;
+            uint64_t flags = 0;
+            bool known = fd_info(t->tgid, fd, &pos, &flags);
+            if (known && at_pos) {
+                /* the position moved past the bytes (to the end with O_APPEND) */
+                off = (uint64_t)pos - len;
+                known = pos >= (int64_t)len;
+            } else if (known && positioned && (flags & O_APPEND)) {
+                /* Linux appends pwrite's bytes to an O_APPEND file, whatever the offset */
+                off = (uint64_t)st.st_size - len;
+                known = (uint64_t)st.st_size >= len;
+            }
+            if (!known)
+                off = 0, len = (uint64_t)st.st_size;   /* where did they go? take it all */
+        }
+        char id[TRACE_ID_LEN + 1];
+        ev->vals[0] = (uint64_t)n;
+        ev->vals[1] = off;
+        ev->vals[2] = (uint64_t)st.st_size;
+        if (len && store_file_bytes(R, file, off, len, id))
+            ev->file_id = xstrdup(id);
+        else if (len)
+            rw_warn("cannot store what a syscall wrote to a shared mapped file: %s", trace_writer_error(R->w));
+    }
+    close(file);
+}
+
 /* Copies the file behind a new mapping into the trace. */
 static void record_mapped_file(struct recorder *R, struct task *t, struct event *ev)
 {
@@ -397,6 +565,9 @@ static void record_mapped_file(struct recorder *R, struct task *t, struct event 
     }
     else
         rw_warn("cannot copy %s into the trace: %s", target, trace_writer_error(R->w));
+    struct stat st;
+    if ((ev->args[3] & MAP_TYPE) != MAP_PRIVATE && fstat(fd, &st) == 0)
+        ev->vals[0] = (uint64_t)shared_file_number(R, &st, true);
     close(fd);
 }
 
@@ -435,6 +606,8 @@ static void rec_syscall_exit(void *self, struct eng_ctx *c)
     bool ok = ev->ret >= 0 || ev->ret < -4095;
     if (ok && ev->nr == SYS_mmap && !(ev->args[3] & MAP_ANONYMOUS))
         record_mapped_file(R, t, ev);
+    else if (ok && R->nshared)
+        record_shared_change(R, t, ev);
     if (ok && mt_of(rt)) {
         if (ev->nr == SYS_mmap)
             memtrack_add_range(mt_of(rt), (uint64_t)ev->ret, PAGE_UP(ev->args[1]));
@@ -821,6 +994,7 @@ int record_main(const struct record_options *o)
         rtask_forget(R, R->tasks[0]->tid);
     rw_dbg("%lu thread switches, %lu preemptions (%lu bytes of state deltas)", (unsigned long)R->switches,
            (unsigned long)R->preemptions, (unsigned long)R->preempt_bytes);
+    free(R->shared);
     free(R);
     if (!ok)
         rw_warn("the trace in %s is incomplete", dir);

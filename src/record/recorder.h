@@ -58,8 +58,16 @@ struct rtask {
     int nexits_after_exec;
 };
 
+/* A file the recorded programs map MAP_SHARED (see record_shared_change). */
+struct shared_file {
+    dev_t dev;
+    ino_t ino;
+};
+
 struct recorder {
     struct trace_writer *w;
+    struct shared_file *shared;   /* number N names shared[N - 1] */
+    int nshared;
     char mt_error[256];
     bool warned_untracked;
     bool warned_shared;

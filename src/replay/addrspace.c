@@ -30,19 +30,30 @@ long addrspace_open_file(struct task *t, struct trace_reader *r, const char *id)
 }
 
 /* Shared file mappings must stay shared between the replayed processes, but
- * must never write to the trace.  Each recorded file content gets one private
- * memory file in rewind, opened by the tracee through /proc. */
+ * must never write to the trace.  Each recorded file gets one private memory
+ * file in rewind, opened by the tracee through /proc: the file the recording
+ * numbered (see addrspace_open_shared), or for recordings without numbers each
+ * file content. */
 static struct shared_copy {
     char id[TRACE_ID_LEN + 1];
+    uint64_t number;
     int fd;
 } shared_copies[256];
 static int nshared;
 
-static int shared_copy_fd(struct trace_reader *r, const char *id)
+static int find_shared_copy(const char *id, uint64_t number)
 {
     for (int i = 0; i < nshared; i++)
-        if (!strcmp(shared_copies[i].id, id))
+        if (number ? shared_copies[i].number == number : !strcmp(shared_copies[i].id, id))
             return shared_copies[i].fd;
+    return -1;
+}
+
+static int shared_copy_fd(struct trace_reader *r, const char *id, uint64_t number)
+{
+    int found = find_shared_copy(id, number);
+    if (found >= 0)
+        return found;
     if (nshared == (int)(sizeof shared_copies / sizeof *shared_copies))
         return -ENOSPC;
     char *path = trace_file_path(r, id);
@@ -62,14 +73,59 @@ static int shared_copy_fd(struct trace_reader *r, const char *id)
     if (fd < 0)
         return -EIO;
     snprintf(shared_copies[nshared].id, sizeof shared_copies[nshared].id, "%s", id);
+    shared_copies[nshared].number = number;
     shared_copies[nshared].fd = fd;
     nshared++;
     return fd;
 }
 
-long addrspace_open_shared(struct task *t, struct trace_reader *r, const char *id)
+bool addrspace_update_shared(struct trace_reader *r, uint64_t number, const char *id, uint64_t offset,
+                             uint64_t size, char *err, size_t errlen)
 {
-    int fd = shared_copy_fd(r, id);
+    int fd = find_shared_copy("", number);
+    if (fd < 0) {
+        snprintf(err, errlen, "shared file %lu was not mapped here", (unsigned long)number);
+        return false;
+    }
+    if (id) {
+        char *path = trace_file_path(r, id);
+        int src = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+        free(path);
+        if (src < 0) {
+            snprintf(err, errlen, "cannot open the trace's copy of bytes written to shared file %lu: %s",
+                     (unsigned long)number, strerror(errno));
+            return false;
+        }
+        char buf[65536];
+        ssize_t n;
+        while ((n = read(src, buf, sizeof buf)) > 0) {
+            if (pwrite(fd, buf, (size_t)n, (off_t)offset) != n) {
+                snprintf(err, errlen, "cannot update the copy of shared file %lu: %s", (unsigned long)number,
+                         strerror(errno));
+                close(src);
+                return false;
+            }
+            offset += (uint64_t)n;
+        }
+        int e = errno;
+        close(src);
+        if (n < 0) {
+            snprintf(err, errlen, "cannot read the trace's copy of bytes written to shared file %lu: %s",
+                     (unsigned long)number, strerror(e));
+            return false;
+        }
+    }
+    if (ftruncate(fd, (off_t)size) < 0) {
+        snprintf(err, errlen, "cannot resize the copy of shared file %lu: %s", (unsigned long)number,
+                 strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+long addrspace_open_shared(struct task *t, struct trace_reader *r, const char *id, uint64_t number)
+{
+    int fd = shared_copy_fd(r, id, number);
     if (fd < 0)
         return fd;
     char path[64];

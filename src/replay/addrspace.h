@@ -17,7 +17,13 @@ bool addrspace_rebuild(struct task *t, struct trace_reader *r, const struct even
 long addrspace_open_file(struct task *t, struct trace_reader *r, const char *id);
 /* Opens, read-write, a private copy of file id made once per replay, so that
  * MAP_SHARED mappings of it are shared between the replayed processes without
- * writing to the trace. */
-long addrspace_open_shared(struct task *t, struct trace_reader *r, const char *id);
+ * writing to the trace.  number is the recording's number for the file (every
+ * mapping of one file has it, whatever the contents were then: the copy is made
+ * at the first); 0 (older recordings): one copy per content id. */
+long addrspace_open_shared(struct task *t, struct trace_reader *r, const char *id, uint64_t number);
+/* A recorded syscall changed shared file number: the trace's file id (NULL:
+ * none) holds the bytes now at offset, and size is the file's new size. */
+bool addrspace_update_shared(struct trace_reader *r, uint64_t number, const char *id, uint64_t offset,
+                             uint64_t size, char *err, size_t errlen);
 
 #endif

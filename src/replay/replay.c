@@ -270,7 +270,8 @@ static bool prepare_mmap(struct replayer *R, struct rpt *p, struct task *t, cons
         bool shared = (flags & MAP_TYPE) != MAP_PRIVATE;
         if (shared)
             flags = (flags & ~(uint64_t)MAP_TYPE) | MAP_SHARED;
-        p->mmap_fd = shared ? addrspace_open_shared(t, R->r, ev->file_id) : addrspace_open_file(t, R->r, ev->file_id);
+        p->mmap_fd = shared ? addrspace_open_shared(t, R->r, ev->file_id, ev->vals[0])
+                            : addrspace_open_file(t, R->r, ev->file_id);
         if (p->mmap_fd < 0) {
             rw_warn("cannot open the trace's copy of a mapped file: %s", strerror((int)-p->mmap_fd));
             stop_replay(R);
@@ -597,6 +598,13 @@ static void rp_syscall_exit(void *self, struct eng_ctx *c)
                         (unsigned long)ev->patches[i].addr);
                 return;
             }
+        /* it changed a file the recording maps shared: so does the replay's copy */
+        char err[512];
+        if (ev->vals[0] && !addrspace_update_shared(R->r, ev->vals[0], ev->file_id, ev->vals[1], ev->vals[2],
+                                                    err, sizeof err)) {
+            rw_warn("replay failed at event %lu: %s", (unsigned long)ev->seq, err);
+            stop_replay(R);
+        }
     } else {
         int64_t result;
         if (finish_real(R, p, t, c->ret, &result))

@@ -81,7 +81,10 @@ struct event {
     struct blob siginfo;
 
     /* EV_RDTSC / EV_CPUID results; EV_EXEC: vals[0] = ignored signals, vals[1] = blocked
-     * signals (bit N-1 for signal N), which survive exec */
+     * signals (bit N-1 for signal N), which survive exec.  EV_SYSCALL: vals[0] = the
+     * number (from 1) of a file the recording maps MAP_SHARED, on its mmaps and on
+     * syscalls that changed it; for the latter file_id holds the bytes now at file
+     * offset vals[1] (NULL: none) and vals[2] is the file's size afterwards */
     uint64_t vals[4];
 
     /* EV_EXIT: wait status (WIFEXITED/WIFSIGNALED form) */
@@ -92,7 +95,8 @@ struct event {
     struct mapping *maps;
     uint32_t nmaps;
 
-    /* EV_SYSCALL that maps a file (mmap): content id of the trace's copy */
+    /* EV_SYSCALL that maps a file (mmap): content id of the trace's copy (see
+     * also vals) */
     char *file_id;
 
     /* memory the event wrote (syscall outputs, exec-time stack, state deltas):
