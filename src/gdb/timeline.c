@@ -16,6 +16,11 @@
 #include <sys/wait.h>
 
 #define INT3 0xcc
+/* A state delta not reached after this many arrivals at its ip is loaded
+ * instead (each arrival is a ptrace stop; a CPU-bound loop preempted after
+ * millions of iterations would take minutes).  The bound is the same on
+ * every run, so every re-execution makes the same choice. */
+#define DELTA_ARRIVALS_MAX 1000
 #ifndef TRAP_TRACE
 #define TRAP_TRACE 2
 #endif
@@ -130,6 +135,8 @@ static void insert_all(struct timeline *tl, uint64_t skip)
             insert_one(tl, t, tl->bps[i].addr);
     if (tl->internal_bp && tl->internal_bp != skip)
         insert_one(tl, t, tl->internal_bp);
+    if (tl->delta_bp && tl->delta_bp != skip)
+        insert_one(tl, t, tl->delta_bp);
 }
 
 /* ---- watchpoints: the debug registers ---- */
@@ -357,6 +364,8 @@ static enum eng_verdict tl_signal(void *self, struct eng_ctx *c)
                 n = a->valid ? a->n : 0;
             }
         }
+        if (regs_ip(&r) == tl->delta_bp)
+            tl->delta_arrivals++;
         rw_dbg("timeline: arrival at %#lx (n %lu) in window %lu", (unsigned long)regs_ip(&r), (unsigned long)n,
                (unsigned long)tl->win);
         on_position(tl, t, n, true);
@@ -555,13 +564,13 @@ static void idle(void *self)
         tracer_interrupt(replay_tracer(tl->R), t);
 }
 
-static bool window(void *self, struct task *t, const struct event *ev)
+static enum replay_window window(void *self, struct task *t, const struct event *ev)
 {
     struct timeline *tl = self;
     if (tl->interrupt_pending && tl->goal == GOAL_CONTINUE && !tl->paused) {
         tl->interrupt_pending = false;
         pause_at(tl, t, DBG_STOP_INTERRUPT, 0);
-        return true;
+        return WINDOW_HOLD;
     }
     /* code mapped since the last window (libraries) can take its breakpoints now */
     if (tl->pid && tl->goal != GOAL_START && tl->goal != GOAL_NONE)
@@ -586,19 +595,42 @@ static bool window(void *self, struct task *t, const struct event *ev)
         select_process(tl, t, tl->opts.pid);
         pause_at(tl, t, DBG_STOP_STEP, 0);
         tl->here.at_start = true;
-        return true;
+        return WINDOW_HOLD;
     }
     bool event_goal = tl->goal == GOAL_EVENT && ev->seq >= tl->goal_event;
     bool scan_end = tl->goal == GOAL_SCAN && tl->target.at_start && ev->seq >= tl->target.win;
     if ((event_goal || scan_end) && !tl->paused) {
         pause_at(tl, t, DBG_STOP_INTERRUPT, 0);
         tl->here.at_start = true;
-        return true;
+        return WINDOW_HOLD;
     }
-    if (is_target_task(tl, t))
-        set_debug_regs(tl, t);
-    return false;
+    if (!is_target_task(tl, t))
+        return WINDOW_GO;
+    set_debug_regs(tl, t);
+    /* A state delta (preemption, asynchronous signal) says where the thread
+     * was when it was stopped, not how it got there.  gdb must see the code
+     * in between run: execute up to the recorded state instead of loading it. */
+    bool delta = ev->type == EV_PREEMPT || (ev->type == EV_SIGNAL && (ev->flags & EVF_SIG_ASYNC));
+    if (!delta || ev->regs.len != sizeof(regs_t) || tl->goal == GOAL_START)
+        return WINDOW_GO;
+    const regs_t *want = (const regs_t *)ev->regs.data;
+    if (tl_same_regs(task_regs(t), want) || tl->delta_arrivals > DELTA_ARRIVALS_MAX) {
+        if (tl->delta_arrivals > DELTA_ARRIVALS_MAX && !tl->warned_delta) {
+            rw_warn("event %lu: thread %d was preempted in a long computation: it jumps to the recorded"
+                    " state there, and breakpoints in the rest of that computation are not seen",
+                    (unsigned long)ev->seq, (int)ev->tid);
+            tl->warned_delta = true;
+        }
+        tl->delta_bp = 0;
+        tl->delta_arrivals = 0;
+        return WINDOW_GO;
+    }
+    tl->delta_bp = regs_ip(want);
+    insert_one(tl, t, tl->delta_bp);
+    return WINDOW_EXECUTE;
 }
+
+
 
 /* ---- sessions and runs ---- */
 
@@ -612,6 +644,8 @@ bool tl_restart(struct timeline *tl)
     tl->stepping = NULL;
     tl->reinsert = 0;
     tl->internal_bp = 0;
+    tl->delta_bp = 0;
+    tl->delta_arrivals = 0;
     tl->ended = false;
     tl->exited = false;
     tl->win_seen = false;

@@ -98,6 +98,9 @@ struct timeline {
     struct tl_inserted ins[TL_MAX_BPS + 1];
     int nins;
     uint64_t internal_bp;   /* a breakpoint of ours (a position's ip), 0: none */
+    uint64_t delta_bp;      /* where the thread must get to before a state delta */
+    int delta_arrivals;
+    bool warned_delta;
     struct task *stepping;  /* a thread single-stepping (over a breakpoint, or for a goal) */
     bool step_syscall;      /* ... over a syscall instruction: done at its exit */
     uint64_t reinsert;      /* breakpoint to put back when the step is done */

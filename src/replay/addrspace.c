@@ -41,6 +41,13 @@ static struct shared_copy {
 } shared_copies[256];
 static int nshared;
 
+void addrspace_forget_shared(void)
+{
+    for (int i = 0; i < nshared; i++)
+        close(shared_copies[i].fd);
+    nshared = 0;
+}
+
 static int find_shared_copy(const char *id, uint64_t number)
 {
     for (int i = 0; i < nshared; i++)

@@ -26,4 +26,8 @@ long addrspace_open_shared(struct task *t, struct trace_reader *r, const char *i
 bool addrspace_update_shared(struct trace_reader *r, uint64_t number, const char *id, uint64_t offset,
                              uint64_t size, char *err, size_t errlen);
 
+/* Drops the shared copies: the next replay (a debugger's restart) starts from
+ * the recorded contents again, not from what the last one wrote. */
+void addrspace_forget_shared(void);
+
 #endif

@@ -941,8 +941,14 @@ static void rp_schedule(void *self, struct tracer *tr, struct task *stopped)
             return;
         }
         /* t is about to run toward ev: a debugger may want to stop here first */
-        if (R->hooks.window && R->hooks.window(R->hooks.self, t, ev))
+        enum replay_window w = R->hooks.window ? R->hooks.window(R->hooks.self, t, ev) : WINDOW_GO;
+        if (w == WINDOW_HOLD)
             return;
+        if (w == WINDOW_EXECUTE) {
+            /* a debugger runs the thread to the recorded state itself */
+            tracer_release(tr, t);
+            return;
+        }
         switch (ev->type) {
         case EV_PREEMPT:
             apply_delta(t, ev);
@@ -1188,6 +1194,7 @@ int replay_close(struct replayer *R)
     free(R->stub_path);
     trace_close_reader(R->r);
     free(R);
+    addrspace_forget_shared();
     return code;
 }
 

@@ -36,6 +36,15 @@ struct event;
 struct task;
 struct tracer;
 
+enum replay_window {
+    WINDOW_GO,        /* go on as replay does */
+    WINDOW_HOLD,      /* keep t stopped: the hook paused the replay */
+    WINDOW_EXECUTE,   /* for a state delta: do not load it, let t run; it is
+                       * asked again when t stops, and loads the delta after
+                       * the hook answers WINDOW_GO (t having reached that
+                       * state by executing, as it did when recorded) */
+};
+
 /* Calls into the debugger at the points where positions are defined. */
 struct replay_hooks {
     void *self;
@@ -43,8 +52,9 @@ struct replay_hooks {
      * first instruction. */
     void (*after_exec)(void *self, struct task *t, const struct event *ev);
     /* The scheduler is about to let t run toward the next event ev (a new
-     * "window").  Returning true keeps t stopped: the hook paused the replay. */
-    bool (*window)(void *self, struct task *t, const struct event *ev);
+     * "window"), or, for a state delta (EV_PREEMPT, an asynchronous signal),
+     * to load it.  See enum replay_window. */
+    enum replay_window (*window)(void *self, struct task *t, const struct event *ev);
     /* Nothing stopped for a while (the tracer's tick, if set): a chance to
      * look at the world, e.g. for a debugger's interrupt request. */
     void (*idle)(void *self);
