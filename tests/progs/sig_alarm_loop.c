@@ -22,8 +22,10 @@ static int maxticks;
 static void on_alarm(int sig)
 {
     (void)sig;
-    if (ticks < maxticks)
-        at_tick[ticks] = iterations;
+    /* one more SIGALRM may already be pending when the timer is stopped */
+    if (ticks >= maxticks)
+        return;
+    at_tick[ticks] = iterations;
     ticks++;
     if (ticks == maxticks) {
         /* stop the timer here, so no tick can land after the loop saw the last */
