@@ -55,14 +55,22 @@ asan-check: asan
 	@$(MAKE) --no-print-directory -C tests/progs progs
 	@REWIND=$(abspath build-asan/rewind) ASAN_OPTIONS=detect_leaks=0 tests/run.sh
 
-# Fuzz the trace reader (libFuzzer).  FUZZ_SECONDS bounds the run.
+# Fuzz the trace reader and the gdb server (libFuzzer).  FUZZ_SECONDS bounds
+# the whole run; each target gets half (at least a second: 0 would mean forever).
 FUZZ_SECONDS ?= 60
+FUZZ_CC := clang -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu17 -D_GNU_SOURCE -Isrc
+GDB_SERVER_SRCS := src/util/util.c src/gdb/rsp.c src/gdb/tdesc.c $(wildcard src/gdb/server*.c)
 fuzz:
-	@mkdir -p build-fuzz
-	clang -g -O1 -fsanitize=fuzzer,address,undefined -std=gnu17 -D_GNU_SOURCE -Isrc $(PKG_CFLAGS) \
-	  -o build-fuzz/fuzz_trace tests/fuzz/fuzz_trace.c $(filter src/util/% src/trace/%,$(LIBSRCS)) $(PKG_LIBS)
-	@mkdir -p build-fuzz/corpus
-	build-fuzz/fuzz_trace -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 build-fuzz/corpus tests/fuzz/seeds
+	@mkdir -p build-fuzz/corpus build-fuzz/corpus-gdb
+	$(FUZZ_CC) $(PKG_CFLAGS) -o build-fuzz/fuzz_trace tests/fuzz/fuzz_trace.c \
+	  $(filter src/util/% src/trace/%,$(LIBSRCS)) $(PKG_LIBS)
+	$(FUZZ_CC) -fno-sanitize-recover=undefined -o build-fuzz/fuzz_gdbserver tests/fuzz/fuzz_gdbserver.c \
+	  $(GDB_SERVER_SRCS)
+	@half=$$(( $(FUZZ_SECONDS) / 2 )); [ $$half -gt 0 ] || half=1; \
+	rest=$$(( $(FUZZ_SECONDS) - $$half )); [ $$rest -gt 0 ] || rest=1; \
+	set -x; \
+	build-fuzz/fuzz_trace -max_total_time=$$half -rss_limit_mb=2048 build-fuzz/corpus tests/fuzz/seeds && \
+	build-fuzz/fuzz_gdbserver -max_total_time=$$rest -rss_limit_mb=2048 build-fuzz/corpus-gdb tests/fuzz/gdb-seeds
 
 deps:
 	@./scripts/install-deps.sh

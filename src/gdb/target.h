@@ -103,7 +103,8 @@ struct dbg_target_ops {
 
     /* `monitor CMD` (when, checkpoint, restart N, goto EVENT, help): appends the
      * text to show the user to out; false for an unknown command.  A command
-     * that moved the replay sets *moved (the server then reports the new stop). */
+     * that moved the replay sets *moved (gdb expects no stop after a monitor
+     * command, so the server can only tell the user to refresh; server.h). */
     bool (*monitor)(void *self, const char *cmd, struct buf *out, bool *moved);
     /* gdb's `run`: back to the start of the recording. */
     bool (*restart)(void *self);
