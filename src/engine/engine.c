@@ -325,6 +325,19 @@ static void on_tick(int sig)
     (void)sig; /* only here to interrupt waitpid */
 }
 
+void tracer_add_held(struct tracer *tr, struct task *t)
+{
+    tracer_add_task(tr, t);
+    struct core *k = core_of(t);
+    k->born = true;
+    k->held = true;
+}
+
+void tracer_drop_task(struct tracer *tr, struct task *t)
+{
+    remove_task(tr, t);
+}
+
 int tracer_run(struct tracer *tr)
 {
     pid_t leader = tr->ntasks ? tr->tasks[0]->tid : 0;

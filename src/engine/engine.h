@@ -110,6 +110,11 @@ void tracer_init(struct tracer *tr);
 /* Pushes an engine below the ones already attached. */
 void tracer_attach(struct tracer *tr, const struct engine_ops *ops, void *self);
 void tracer_add_task(struct tracer *tr, struct task *t);
+/* Adds a task that is already stopped and known (a restored checkpoint): it
+ * is held, as if its stop had been dispatched, until the scheduler releases it. */
+void tracer_add_held(struct tracer *tr, struct task *t);
+/* Forgets a task (killed and reaped by the caller) and frees it. */
+void tracer_drop_task(struct tracer *tr, struct task *t);
 /* Runs until every task has exited or stop_requested; returns the first task's wait status. */
 int tracer_run(struct tracer *tr);
 

@@ -550,6 +550,35 @@ static void after_exec(void *self, struct task *t, const struct event *ev)
     tl->here.at_start = true;
 }
 
+/* Takes a fork checkpoint at the start of this window if the last one is far
+ * enough behind (and the replay can be checkpointed here at all). */
+static void maybe_checkpoint(struct timeline *tl, struct task *t, const struct event *ev)
+{
+    if (tl->nckpts == TL_MAX_CKPTS || tl->stepping || tl->goal == GOAL_STEPSCAN || tl->goal == GOAL_STEPLAST ||
+        tl->goal == GOAL_START || tl->paused || ev->seq < tl->start_win)
+        return;
+    int last = -1;
+    for (int i = 0; i < tl->nckpts; i++)
+        if (tl->ckpts[i].win <= ev->seq)
+            last = i;
+    if (last >= 0 && ev->seq - tl->ckpts[last].win < tl->ckpt_every)
+        return;
+    if (last + 1 < tl->nckpts && tl->ckpts[last + 1].win - ev->seq < tl->ckpt_every)
+        return;
+    if (!replay_can_checkpoint(tl->R, t))
+        return;
+    /* the copy must not carry our breakpoint bytes */
+    remove_all(tl);
+    struct replay_checkpoint *c = replay_checkpoint(tl->R, t);
+    insert_all(tl, tl->reinsert);
+    if (!c)
+        return;
+    memmove(&tl->ckpts[last + 2], &tl->ckpts[last + 1], sizeof *tl->ckpts * (size_t)(tl->nckpts - last - 1));
+    tl->ckpts[last + 1] = (struct tl_ckpt){c, ev->seq, replay_rec_tid(tl->R, t)};
+    tl->nckpts++;
+    rw_dbg("timeline: checkpoint %d at event %lu", tl->nckpts, (unsigned long)ev->seq);
+}
+
 /* ^C from the client: stop the thread that runs (the one the next event belongs to). */
 static void idle(void *self)
 {
@@ -606,6 +635,7 @@ static enum replay_window window(void *self, struct task *t, const struct event 
     }
     if (!is_target_task(tl, t))
         return WINDOW_GO;
+    maybe_checkpoint(tl, t, ev);
     set_debug_regs(tl, t);
     /* A state delta (preemption, asynchronous signal) says where the thread
      * was when it was stopped, not how it got there.  gdb must see the code
@@ -634,14 +664,12 @@ static enum replay_window window(void *self, struct task *t, const struct event 
 
 /* ---- sessions and runs ---- */
 
-bool tl_restart(struct timeline *tl)
+static void reset_run_state(struct timeline *tl)
 {
-    if (tl->R)
-        replay_close(tl->R);
-    tl->R = NULL;
     tl->nins = 0;
     tl->narr = 0;
     tl->stepping = NULL;
+    tl->step_syscall = false;
     tl->reinsert = 0;
     tl->internal_bp = 0;
     tl->delta_bp = 0;
@@ -649,6 +677,59 @@ bool tl_restart(struct timeline *tl)
     tl->ended = false;
     tl->exited = false;
     tl->win_seen = false;
+    tl->interrupt_pending = false;
+}
+
+static void free_checkpoints(struct timeline *tl)
+{
+    for (int i = 0; i < tl->nckpts; i++)
+        replay_checkpoint_free(tl->ckpts[i].c);
+    tl->nckpts = 0;
+}
+
+/* Brings the replay back to the checkpoint i: paused at the start of its window. */
+static bool restore_checkpoint(struct timeline *tl, int i)
+{
+    char err[256];
+    reset_run_state(tl);
+    if (!replay_restore(tl->R, tl->ckpts[i].c, tl->opts.dir, err, sizeof err)) {
+        snprintf(tl->error, sizeof tl->error, "%.200s", err);
+        free_checkpoints(tl);
+        return false;
+    }
+    struct task *t = replay_task_of(tl->R, tl->ckpts[i].tid);
+    if (!t) {
+        snprintf(tl->error, sizeof tl->error, "a restored checkpoint has no thread");
+        return false;
+    }
+    tl->tgid = t->tgid;
+    tl->win = tl->ckpts[i].win;
+    tl->goal = GOAL_NONE;
+    pause_at(tl, t, DBG_STOP_STEP, 0);
+    tl->here.at_start = true;
+    replay_tracer(tl->R)->pause_requested = false;
+    return true;
+}
+
+/* The replay at or before the start of window win (strictly before with
+ * `before`): from the nearest checkpoint, else from the very start. */
+bool tl_rewind(struct timeline *tl, uint64_t win, bool before)
+{
+    for (int i = tl->nckpts - 1; i >= 0; i--)
+        if (before ? tl->ckpts[i].win < win : tl->ckpts[i].win <= win)
+            return restore_checkpoint(tl, i);
+    return tl_restart(tl);
+}
+
+bool tl_restart(struct timeline *tl)
+{
+    if (tl->nckpts && tl->ckpts[0].win == tl->start_win)
+        return restore_checkpoint(tl, 0);
+    free_checkpoints(tl);
+    if (tl->R)
+        replay_close(tl->R);
+    tl->R = NULL;
+    reset_run_state(tl);
     tl->tgid = 0;
     for (int i = 0; i < tl->nimages; i++) {
         free(tl->images[i].path);
@@ -672,6 +753,7 @@ bool tl_restart(struct timeline *tl)
         snprintf(tl->error, sizeof tl->error, "the recording has no process %d", (int)tl->opts.pid);
         return false;
     }
+    tl->start_win = tl->here.win;
     return true;
 }
 
@@ -725,7 +807,7 @@ void tl_run(struct timeline *tl)
 
 bool tl_goto(struct timeline *tl, const struct tl_pos *p)
 {
-    if (!tl_restart(tl))
+    if (!tl_rewind(tl, p->win, false))
         return false;
     if (p->at_start && tl->here.at_start && p->win <= tl->here.win)
         return true;
@@ -747,7 +829,7 @@ bool tl_goto_event(struct timeline *tl, uint64_t event)
     if (tl->here.valid && tl->here.at_start && tl->here.win == event)
         return true;
     if (!tl->here.valid || tl->here.win >= event || tl->ended)
-        if (!tl_restart(tl))
+        if (!tl_rewind(tl, event, false))
             return false;
     if (tl->here.at_start && tl->here.win >= event)
         return true;
@@ -770,6 +852,8 @@ struct timeline *timeline_open(const struct timeline_options *o, char *err, size
         return NULL;
     }
     tl_scan_trace(tl);
+    /* about 64 checkpoints over the recording, at least 256 events apart */
+    tl->ckpt_every = tl->nevents / 64 > 256 ? tl->nevents / 64 : 256;
     if (!tl_restart(tl) || (o->event && !tl_goto_event(tl, o->event))) {
         snprintf(err, errlen, "%s", tl->error[0] ? tl->error : "cannot reach the starting point");
         timeline_close(tl);
@@ -781,6 +865,7 @@ struct timeline *timeline_open(const struct timeline_options *o, char *err, size
 
 void timeline_close(struct timeline *tl)
 {
+    free_checkpoints(tl);
     if (tl->R)
         replay_close(tl->R);
     if (tl->files_reader)

@@ -62,6 +62,14 @@ struct tl_image {
     size_t auxv_len;
 };
 
+/* A fork checkpoint: the replay at the start of window win. */
+#define TL_MAX_CKPTS 64
+struct tl_ckpt {
+    struct replay_checkpoint *c;
+    uint64_t win;
+    int32_t tid;
+};
+
 struct tl_file {
     char *path, *id;
 };
@@ -131,12 +139,19 @@ struct timeline {
     struct { int32_t tid, pid; uint8_t type; } *index; /* every event */
     uint64_t nevents;
 
+    struct tl_ckpt ckpts[TL_MAX_CKPTS]; /* by window */
+    int nckpts;
+    uint64_t ckpt_every;    /* events between checkpoints */
+    uint64_t start_win;     /* the window the debugged process starts in */
+
     struct tl_pos marks[TL_MAX_MARKS];
     int nmarks;
 };
 
 /* timeline.c */
-bool tl_restart(struct timeline *tl);                 /* new session, paused at the start */
+bool tl_restart(struct timeline *tl);                 /* paused at the start */
+/* paused at the start of window win or earlier (strictly earlier: before) */
+bool tl_rewind(struct timeline *tl, uint64_t win, bool before);
 void tl_run(struct timeline *tl);                     /* runs the current goal to its pause */
 bool tl_goto(struct timeline *tl, const struct tl_pos *p);
 bool tl_goto_event(struct timeline *tl, uint64_t event);

@@ -145,25 +145,34 @@ static bool position_before(struct timeline *tl, const struct tl_pos *p, struct 
 
 static void reverse_continue(struct timeline *tl, struct dbg_stop *out)
 {
-    struct tl_pos now = tl->here;
-    if (!tl_restart(tl)) {
-        fail(tl, out, "cannot restart the replay");
-        return;
-    }
-    if (at_history_start(tl, &now)) {
-        report(tl, out);
-        out->kind = DBG_STOP_HISTORY_BEGIN;
-        return;
-    }
-    tl->goal = GOAL_SCAN;
-    tl->target = now;
-    tl->internal_bp = now.at_start ? 0 : now.ip;
-    tl->have_cand = false;
-    tl_run(tl);
-    tl->internal_bp = 0;
-    if (!tl->have_cand) {
-        go_to_start(tl, out);
-        return;
+    /* Scan backwards one checkpoint interval at a time: from the nearest
+     * checkpoint up to `end`, remembering the last hit; none: the interval
+     * before. */
+    struct tl_pos end = tl->here;
+    for (;;) {
+        if (!tl_rewind(tl, end.win, end.at_start)) {
+            fail(tl, out, "cannot go back");
+            return;
+        }
+        if (at_history_start(tl, &end)) {
+            report(tl, out);
+            out->kind = DBG_STOP_HISTORY_BEGIN;
+            return;
+        }
+        struct tl_pos seg_start = tl->here;
+        tl->goal = GOAL_SCAN;
+        tl->target = end;
+        tl->internal_bp = end.at_start ? 0 : end.ip;
+        tl->have_cand = false;
+        tl_run(tl);
+        tl->internal_bp = 0;
+        if (tl->have_cand)
+            break;
+        if (seg_start.win <= tl->start_win) {
+            go_to_start(tl, out);
+            return;
+        }
+        end = seg_start;
     }
     struct tl_pos c = tl->cand;
     struct dbg_stop cs = tl->cand_stop;

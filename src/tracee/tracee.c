@@ -337,13 +337,42 @@ bool task_mem_read_cb(void *ctx, uint64_t addr, void *buf, size_t len)
     return task_read(ctx, addr, buf, len) == len;
 }
 
+/* Resumes t (whose ip is at a syscall instruction) to its syscall-entry stop.
+ * drop_signals: signal stops on the way are suppressed (a stopped checkpoint
+ * copy: no signal is part of its state). */
+static bool step_to_entry(struct task *t, bool drop_signals)
+{
+    for (int i = 0; i < 16; i++) {
+        if (!task_step_to_stop(t, PTRACE_SYSCALL, 0))
+            return false;
+        if (t->stop == STOP_SYSCALL_ENTRY)
+            return true;
+        if (!drop_signals || (t->stop != STOP_SIGNAL && t->stop != STOP_GROUP))
+            return false;
+    }
+    return false;
+}
+
+static long inject(struct task *t, long nr, const uint64_t args[6], bool drop_signals);
+
 long task_inject_syscall(struct task *t, long nr, uint64_t a0, uint64_t a1, uint64_t a2,
                          uint64_t a3, uint64_t a4, uint64_t a5)
+{
+    const uint64_t args[6] = {a0, a1, a2, a3, a4, a5};
+    return inject(t, nr, args, false);
+}
+
+long task_inject_in_copy(struct task *t, long nr, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+    const uint64_t args[6] = {a0, a1, a2, 0, 0, 0};
+    return inject(t, nr, args, true);
+}
+
+static long inject(struct task *t, long nr, const uint64_t args[6], bool drop_signals)
 {
     const regs_t saved = *task_regs(t);
     const enum stop_kind saved_stop = t->stop;
     const bool saved_in_syscall = t->in_syscall;
-    const uint64_t args[6] = {a0, a1, a2, a3, a4, a5};
     regs_t r = saved;
     for (int i = 0; i < 6; i++)
         regs_set_arg(&r, i, args[i]);
@@ -375,7 +404,7 @@ long task_inject_syscall(struct task *t, long nr, uint64_t a0, uint64_t a1, uint
     r.rax = (uint64_t)nr;
     regs_set_ip(&r, site);
     task_set_regs(t, &r);
-    if (!task_step_to_stop(t, PTRACE_SYSCALL, 0) || t->stop != STOP_SYSCALL_ENTRY)
+    if (!step_to_entry(t, drop_signals))
         rw_fatal("thread %d: injected syscall %ld did not start (stop %d, signal %d)", t->tid, nr,
                  t->stop, t->sig);
     if (!task_step_to_stop(t, PTRACE_SYSCALL, 0) || t->stop != STOP_SYSCALL_EXIT)
@@ -386,6 +415,44 @@ long task_inject_syscall(struct task *t, long nr, uint64_t a0, uint64_t a1, uint
     t->stop = saved_stop;
     t->in_syscall = saved_in_syscall;
     return result;
+}
+
+pid_t task_inject_fork(struct task *t)
+{
+    const regs_t saved = *task_regs(t);
+    const enum stop_kind saved_stop = t->stop;
+    const bool saved_in_syscall = t->in_syscall;
+    uint64_t site = regs_ip(&saved);
+    uint8_t insn[ARCH_SYSCALL_INSN_LEN];
+    if (task_read(t, site, insn, sizeof insn) != sizeof insn ||
+        task_write(t, site, ARCH_SYSCALL_INSN, ARCH_SYSCALL_INSN_LEN) != ARCH_SYSCALL_INSN_LEN)
+        return -1;
+    regs_t r = saved;
+    r.rax = SYS_fork;
+    task_set_regs(t, &r);
+    pid_t child = -1;
+    /* entry, the fork event (the child is traced like any other), exit.  A
+     * signal that arrives meanwhile (SIGCHLD from a killed copy of a copy) is
+     * not part of the program's state: it is dropped. */
+    if (step_to_entry(t, true) && task_step_to_stop(t, PTRACE_SYSCALL, 0) && t->stop == STOP_CLONE) {
+        child = (pid_t)t->event_msg;
+        if (!task_step_to_stop(t, PTRACE_SYSCALL, 0) || t->stop != STOP_SYSCALL_EXIT)
+            rw_fatal("thread %d: an injected fork did not complete", t->tid);
+    }
+    task_write(t, site, insn, sizeof insn);
+    task_set_regs(t, &saved);
+    t->stop = saved_stop;
+    t->in_syscall = saved_in_syscall;
+    if (child <= 0)
+        return -1;
+    /* the child's first stop; it copied the borrowed instruction too */
+    int status;
+    while (waitpid(child, &status, __WALL) < 0 && errno == EINTR)
+        ;
+    struct task *c = task_new(child);
+    task_write(c, site, insn, sizeof insn);
+    task_free(c);
+    return child;
 }
 
 uint64_t task_scratch(struct task *t)

@@ -93,6 +93,17 @@ bool task_mem_read_cb(void *ctx, uint64_t addr, void *buf, size_t len);
 long task_inject_syscall(struct task *t, long nr, uint64_t a0, uint64_t a1, uint64_t a2,
                          uint64_t a3, uint64_t a4, uint64_t a5);
 
+/* task_inject_syscall for a stopped checkpoint copy (see task_inject_fork):
+ * signals that reach it (SIGCHLD from its killed children) are dropped. */
+long task_inject_in_copy(struct task *t, long nr, uint64_t a0, uint64_t a1, uint64_t a2);
+
+/* Forks t's process from inside (t must be its only thread, stopped outside a
+ * syscall entry; signals on the way are dropped, as in task_inject_in_copy,
+ * so t must be at a point where none can be pending): the copy is a traced process, left stopped at its first
+ * stop, with registers just after the borrowed syscall instruction.  t is
+ * left as it was.  Returns the copy's pid, -1 on failure. */
+pid_t task_inject_fork(struct task *t);
+
 /* A scratch page mapped in the tracee for injected syscalls' arguments
  * (mapped on first use at a high fixed address; remapped after exec). */
 uint64_t task_scratch(struct task *t);
