@@ -146,22 +146,77 @@ static int dr_offset(int i)
     return (int)(offsetof(struct user, u_debugreg) + (size_t)i * sizeof(long));
 }
 
-static void set_debug_regs(struct timeline *tl, struct task *t)
+/* Splits the watchpoints into aligned 1, 2, 4 and 8 byte pieces, one per
+ * debug register.  false if they need more registers than there are: then
+ * they are all watched in software (see sw_watch_check). */
+static bool plan_watch_slots(struct timeline *tl)
 {
-    uint64_t dr7 = 0;
-    int slot = 0;
-    bool want = tl->goal == GOAL_CONTINUE || tl->goal == GOAL_SCAN || tl->goal == GOAL_STEP;
-    for (int i = 0; want && i < tl->nbps && slot < TL_HWSLOTS; i++) {
+    tl->nslots = 0;
+    for (int i = 0; i < tl->nbps; i++) {
         const struct tl_bp *b = &tl->bps[i];
         if (b->kind < DBG_WP_WRITE)
             continue;
+        for (uint64_t a = b->addr, left = b->len; left;) {
+            uint64_t size = 8;
+            while (size > 1 && ((a & (size - 1)) || size > left))
+                size /= 2;
+            if (tl->nslots == TL_HWSLOTS)
+                return false;
+            tl->slots[tl->nslots++] = (struct tl_slot){a, size, i};
+            a += size, left -= size;
+        }
+    }
+    return true;
+}
+
+static bool watching(const struct timeline *tl)
+{
+    return tl->goal == GOAL_CONTINUE || tl->goal == GOAL_SCAN || tl->goal == GOAL_STEP;
+}
+
+static void set_debug_regs(struct timeline *tl, struct task *t)
+{
+    uint64_t dr7 = 0;
+    for (int i = 0; watching(tl) && !tl->sw_watch && i < tl->nslots; i++) {
+        const struct tl_slot *sl = &tl->slots[i];
+        const struct tl_bp *b = &tl->bps[sl->bp];
         uint64_t rw = b->kind == DBG_WP_WRITE ? 1 : 3; /* x86 has no read-only watch: read = access */
-        uint64_t len = b->len == 1 ? 0 : b->len == 2 ? 1 : b->len == 8 ? 2 : 3;
-        ptrace(PTRACE_POKEUSER, t->tid, dr_offset(slot), b->addr);
-        dr7 |= (1ull << (slot * 2)) | (rw << (16 + slot * 4)) | (len << (18 + slot * 4));
-        slot++;
+        uint64_t len = sl->len == 1 ? 0 : sl->len == 2 ? 1 : sl->len == 8 ? 2 : 3;
+        ptrace(PTRACE_POKEUSER, t->tid, dr_offset(i), sl->addr);
+        dr7 |= (1ull << (i * 2)) | (rw << (16 + i * 4)) | (len << (18 + i * 4));
     }
     ptrace(PTRACE_POKEUSER, t->tid, dr_offset(7), dr7);
+}
+
+/* Software watchpoints: the values as last seen. */
+static void sw_watch_snapshot(struct timeline *tl, struct task *t)
+{
+    for (int i = 0; i < tl->nbps; i++)
+        if (tl->bps[i].kind >= DBG_WP_WRITE) {
+            tl->sw_vals[i] = xrealloc(tl->sw_vals[i], tl->bps[i].len);
+            memset(tl->sw_vals[i], 0, tl->bps[i].len);
+            task_read(t, tl->bps[i].addr, tl->sw_vals[i], tl->bps[i].len);
+        }
+}
+
+/* The watchpoint whose value changed since the last look (-1: none). */
+static int sw_watch_check(struct timeline *tl, struct task *t)
+{
+    int changed = -1;
+    for (int i = 0; i < tl->nbps; i++) {
+        const struct tl_bp *b = &tl->bps[i];
+        if (b->kind < DBG_WP_WRITE || !tl->sw_vals[i])
+            continue;
+        uint8_t now[4096];
+        memset(now, 0, b->len);
+        task_read(t, b->addr, now, b->len);
+        if (memcmp(now, tl->sw_vals[i], b->len)) {
+            memcpy(tl->sw_vals[i], now, b->len);
+            if (changed < 0)
+                changed = i;
+        }
+    }
+    return changed;
 }
 
 /* ---- pausing ---- */
@@ -282,6 +337,32 @@ static void on_position(struct timeline *tl, struct task *t, uint64_t n, bool at
     }
 }
 
+/* Watchpoint bp fired in t (after the write).  A step that was under way is
+ * over too: the watchpoint is what gets reported. */
+static void watch_triggered(struct timeline *tl, struct task *t, int bp)
+{
+    struct dbg_stop st = {.kind = DBG_STOP_WATCH, .addr = tl->bps[bp].addr, .watch_kind = tl->bps[bp].kind};
+    if (tl->stepping == t) {
+        tl->stepping = NULL;
+        tl->step_syscall = false;
+        if (tl->reinsert) {
+            insert_one(tl, t, tl->reinsert);
+            tl->reinsert = 0;
+        }
+    }
+    if (tl->goal == GOAL_SCAN) {
+        tl_fill_pos(tl, t, &tl->cand, 0);
+        tl->have_cand = true;
+        tl->cand_stop = st;
+        if (tl->sw_watch)
+            step_next(tl, t);
+    } else if (!tl->paused) {
+        pause_at(tl, t, DBG_STOP_WATCH, 0);
+        tl->stop.addr = st.addr;
+        tl->stop.watch_kind = st.watch_kind;
+    }
+}
+
 /* A single step of t finished: t stands at its next instruction. */
 static void on_step_done(struct timeline *tl, struct task *t)
 {
@@ -295,6 +376,18 @@ static void on_step_done(struct timeline *tl, struct task *t)
     }
     if (!is_target_task(tl, t))
         return;
+    if (tl->sw_watch && watching(tl)) {
+        /* software watchpoints: every instruction of the program is a step */
+        int changed = sw_watch_check(tl, t);
+        if (changed >= 0) {
+            watch_triggered(tl, t, changed);
+            return;
+        }
+        if (tl->goal != GOAL_STEP) {
+            step_next(tl, t);
+            return;
+        }
+    }
     int32_t tid = replay_rec_tid(tl->R, t);
     uint64_t ip = regs_ip(task_regs(t));
     switch (tl->goal) {
@@ -380,27 +473,9 @@ static enum eng_verdict tl_signal(void *self, struct eng_ctx *c)
     for (int i = 0; i < TL_HWSLOTS && dr6 != -1; i++)
         if (dr6 & (1l << i))
             hit = i;
-    if (hit >= 0 && (tl->goal == GOAL_CONTINUE || tl->goal == GOAL_SCAN || tl->goal == GOAL_STEP)) {
-        int slot = 0;
-        for (int i = 0; i < tl->nbps; i++) {
-            if (tl->bps[i].kind < DBG_WP_WRITE)
-                continue;
-            if (slot++ != hit)
-                continue;
-            struct dbg_stop st = {.kind = DBG_STOP_WATCH, .addr = tl->bps[i].addr, .watch_kind = tl->bps[i].kind};
-            if (tl->stepping == t)
-                on_step_done(tl, t);
-            if (tl->goal == GOAL_SCAN) {
-                tl_fill_pos(tl, t, &tl->cand, 0);
-                tl->have_cand = true;
-                tl->cand_stop = st;
-            } else if (!tl->paused) {
-                pause_at(tl, t, DBG_STOP_WATCH, 0);
-                tl->stop.addr = st.addr;
-                tl->stop.watch_kind = st.watch_kind;
-            }
-            return ENG_STOP;
-        }
+    if (hit >= 0 && hit < tl->nslots && watching(tl)) {
+        watch_triggered(tl, t, tl->slots[hit].bp);
+        return ENG_STOP;
     }
     if (tl->stepping == t)
         on_step_done(tl, t);
@@ -637,6 +712,8 @@ static enum replay_window window(void *self, struct task *t, const struct event 
         return WINDOW_GO;
     maybe_checkpoint(tl, t, ev);
     set_debug_regs(tl, t);
+    if (tl->sw_watch && watching(tl) && tl->goal != GOAL_STEP && !tl->stepping)
+        step_next(tl, t);
     /* A state delta (preemption, asynchronous signal) says where the thread
      * was when it was stopped, not how it got there.  gdb must see the code
      * in between run: execute up to the recorded state instead of loading it. */
@@ -765,6 +842,9 @@ void tl_run(struct timeline *tl)
     tl->paused = false;
     struct task *cur = tl_task(tl, tl->here.tid);
     uint64_t skip = cur ? regs_ip(task_regs(cur)) : 0;
+    tl->sw_watch = !plan_watch_slots(tl);
+    if (tl->sw_watch && cur)
+        sw_watch_snapshot(tl, cur);
     insert_all(tl, skip);
     if (tl->here.at_start && tl->here.win == tl->win) {
         /* nothing ran in this window yet: arrivals at every breakpoint count from here */
@@ -774,7 +854,8 @@ void tl_run(struct timeline *tl)
     }
     if (cur) {
         set_debug_regs(tl, cur);
-        bool stepping_goal = tl->goal == GOAL_STEP || tl->goal == GOAL_STEPSCAN || tl->goal == GOAL_STEPLAST;
+        bool stepping_goal = tl->goal == GOAL_STEP || tl->goal == GOAL_STEPSCAN || tl->goal == GOAL_STEPLAST ||
+                             (tl->sw_watch && watching(tl));
         if (stepping_goal || (skip && is_user_sw(tl, skip, NULL) && tl->goal != GOAL_START)) {
             /* first step off the current instruction (its breakpoint is not in place) */
             if (is_user_sw(tl, skip, NULL) || skip == tl->internal_bp)
@@ -877,6 +958,8 @@ void timeline_close(struct timeline *tl)
     free(tl->files);
     free(tl->index);
     free(tl->steps);
+    for (int i = 0; i < TL_MAX_BPS; i++)
+        free(tl->sw_vals[i]);
     free(tl->exec_path);
     for (int i = 0; i < tl->nimages; i++)
         free(tl->images[i].path);

@@ -28,6 +28,12 @@ struct tl_bp {
     uint64_t addr, len;
 };
 
+/* One debug register: an aligned piece of watchpoint bp. */
+struct tl_slot {
+    uint64_t addr, len;
+    int bp;
+};
+
 /* What the current run is for. */
 enum tl_goal {
     GOAL_NONE,
@@ -112,7 +118,10 @@ struct timeline {
     struct task *stepping;  /* a thread single-stepping (over a breakpoint, or for a goal) */
     bool step_syscall;      /* ... over a syscall instruction: done at its exit */
     uint64_t reinsert;      /* breakpoint to put back when the step is done */
-    uint64_t hw_gen;        /* watchpoints changed: debug registers need rewriting */
+    struct tl_slot slots[TL_HWSLOTS];
+    int nslots;
+    bool sw_watch;          /* more watchpoints than debug registers: single-step and compare */
+    uint8_t *sw_vals[TL_MAX_BPS]; /* software watchpoints: values as last seen */
 
     /* the current window */
     uint64_t win;

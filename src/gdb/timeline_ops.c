@@ -318,24 +318,14 @@ static size_t op_read_mem(void *self, uint64_t addr, void *buf, size_t len)
     return t ? task_read(t, addr, buf, len) : 0;
 }
 
-static int watch_slots(const struct timeline *tl)
-{
-    int n = 0;
-    for (int i = 0; i < tl->nbps; i++)
-        n += tl->bps[i].kind >= DBG_WP_WRITE;
-    return n;
-}
-
 static bool op_insert(void *self, enum dbg_bp_kind kind, uint64_t addr, uint64_t len)
 {
     struct timeline *tl = self;
     if (tl->nbps == TL_MAX_BPS)
         return false;
-    if (kind >= DBG_WP_WRITE) {
-        /* one debug register each: an aligned 1, 2, 4 or 8 bytes */
-        if ((len != 1 && len != 2 && len != 4 && len != 8) || (addr & (len - 1)) || watch_slots(tl) == TL_HWSLOTS)
-            return false;
-    }
+    /* watchpoints beyond what the debug registers hold are watched in software */
+    if (kind >= DBG_WP_WRITE && (len == 0 || len > 4096))
+        return false;
     tl->bps[tl->nbps++] = (struct tl_bp){kind, addr, len};
     return true;
 }
