@@ -281,6 +281,10 @@ static void handle_write(struct server *s, const char *p, size_t n)
             return;
         }
     }
+    /* gdb shows only "Cannot access memory" for a refused memory write: say
+     * why on the terminal too (rewind debug shares it with gdb) */
+    rw_warn("writes to the program are refused: the replay must stay as recorded"
+            " (set var, print with a function call and jump cannot work on a replay)");
     rsp_printf(&s->out, WRITE_REFUSED);
 }
 
