@@ -14,8 +14,11 @@
 #include <sys/ptrace.h>
 #include <sys/user.h>
 #include <sys/wait.h>
+#include <xxhash.h>
 
 #define INT3 0xcc
+/* bytes above the stack pointer that identify a position with its registers */
+#define STACK_PRINT 2048
 /* A state delta not reached after this many arrivals at its ip is loaded
  * instead (each arrival is a ptrace stop; a CPU-bound loop preempted after
  * millions of iterations would take minutes).  The bound is the same on
@@ -230,6 +233,11 @@ void tl_fill_pos(struct timeline *tl, struct task *t, struct tl_pos *p, uint64_t
     p->regs = *task_regs(t);
     p->ip = regs_ip(&p->regs);
     p->n = n;
+    /* Registers alone can repeat (a loop whose counter lives in memory): the
+     * top of the stack, where such locals live, tells those apart. */
+    uint8_t top[STACK_PRINT];
+    size_t got = task_read(t, regs_sp(&p->regs), top, sizeof top);
+    p->stack_print = XXH3_64bits(top, got);
 }
 
 static void pause_at(struct timeline *tl, struct task *t, enum dbg_stop_kind kind, uint64_t n)
@@ -249,7 +257,9 @@ bool tl_pos_matches(const struct tl_pos *want, const struct tl_pos *got)
 {
     if (!want->valid || want->at_start || want->win != got->win || want->tid != got->tid || want->ip != got->ip)
         return false;
-    return want->n ? want->n == got->n : tl_same_regs(&want->regs, &got->regs);
+    if (want->n)
+        return want->n == got->n;
+    return want->stack_print == got->stack_print && tl_same_regs(&want->regs, &got->regs);
 }
 
 static struct tl_arrival *arrival(struct timeline *tl, uint64_t addr)

@@ -20,7 +20,8 @@ struct tl_pos {
     int32_t tid;        /* recorded thread */
     uint64_t ip;
     uint64_t n;         /* the n-th time tid was about to execute ip in win; 0: unknown */
-    regs_t regs;        /* identifies it when n is unknown */
+    regs_t regs;        /* with stack_print, identifies it when n is unknown */
+    uint64_t stack_print; /* hash of the top of the stack */
 };
 
 struct tl_bp {
@@ -145,7 +146,7 @@ struct timeline {
     int nimages;
     struct tl_file *files;
     int nfiles;
-    struct { int32_t tid, pid; uint8_t type; } *index; /* every event */
+    struct { int32_t tid, pid; uint8_t type; uint64_t ip; } *index; /* every event (ip: a syscall's) */
     uint64_t nevents;
 
     struct tl_ckpt ckpts[TL_MAX_CKPTS]; /* by window */

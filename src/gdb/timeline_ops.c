@@ -44,6 +44,7 @@ void tl_scan_trace(struct timeline *tl)
         tl->index[tl->nevents].tid = ev.tid;
         tl->index[tl->nevents].pid = ev.pid;
         tl->index[tl->nevents].type = (uint8_t)ev.type;
+        tl->index[tl->nevents].ip = ev.type == EV_SYSCALL ? ev.ip : 0;
         tl->nevents++;
         if (ev.type == EV_EXEC)
             for (uint32_t i = 0; i < ev.nmaps; i++)
@@ -114,11 +115,42 @@ static bool step_through(struct timeline *tl, enum tl_goal goal, uint64_t event,
     return tl->paused && tl->have_cand;
 }
 
+/* From a position paused in target's window, single-steps to target; tl->prev
+ * is then the position before it.  counted: the step counts are exact (the
+ * scan began at the window's start), else only target's ip count is. */
+static bool step_from_here(struct timeline *tl, const struct tl_pos *target)
+{
+    tl->prev = tl->here;
+    tl->have_cand = false;
+    tl->goal = GOAL_STEPSCAN;
+    tl->target = *target;
+    tl_run(tl);
+    return tl->paused && tl->have_cand;
+}
+
 /* The position just before p in p's thread. */
 static bool position_before(struct timeline *tl, const struct tl_pos *p, struct tl_pos *out)
 {
     struct tl_pos want = *p;
-    if (!want.at_start && step_through(tl, GOAL_STEPSCAN, want.win, &want)) {
+    if (!want.at_start && !want.n && tl_goto(tl, &want))
+        want.n = tl->here.n;  /* counted on the way there */
+    if (!want.at_start && want.n >= 2) {
+        /* Start from its previous arrival at the same ip (one loop iteration
+         * back) rather than single-stepping the whole window. */
+        struct tl_pos last_time = want;
+        last_time.n = want.n - 1;
+        if (tl_goto(tl, &last_time)) {
+            tl->nsteps = 0;
+            for (uint64_t i = 0; i < want.n - 1; i++)
+                tl_count_step(tl, want.ip);
+            if (step_from_here(tl, &want)) {
+                *out = tl->prev;
+                if (out->ip != want.ip)
+                    out->n = 0; /* counted from the middle of the window: identified by registers */
+                return true;
+            }
+        }
+    } else if (!want.at_start && step_through(tl, GOAL_STEPSCAN, want.win, &want)) {
         *out = tl->prev;
         return true;
     }
@@ -133,6 +165,16 @@ static bool position_before(struct timeline *tl, const struct tl_pos *p, struct 
     for (uint64_t e = want.win; e-- > start;) {
         if (e >= tl->nevents || tl->index[e].tid != want.tid || tl->index[e].type == EV_SIGNAL)
             continue;
+        if (tl->index[e].type == EV_SYSCALL && tl->index[e].ip >= ARCH_SYSCALL_INSN_LEN) {
+            /* a window that ends in a syscall ends at its syscall instruction,
+             * which runs once in it (running it is the event) */
+            struct tl_pos at_insn = {.valid = true, .win = e, .tid = want.tid, .n = 1,
+                                     .ip = tl->index[e].ip - ARCH_SYSCALL_INSN_LEN};
+            if (tl_goto(tl, &at_insn)) {
+                *out = tl->here;
+                return true;
+            }
+        }
         struct tl_pos t = want;
         t.win = e;
         if (step_through(tl, GOAL_STEPLAST, e, &t)) {
