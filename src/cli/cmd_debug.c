@@ -138,8 +138,13 @@ static struct timeline *open_timeline(struct debug_args *a)
     return tl;
 }
 
-static volatile sig_atomic_t stop_serving;
-static void on_stop_signal(int sig) { (void)sig; stop_serving = 1; }
+/* SIGINT/SIGTERM end `rewind serve` at once, whatever it is waiting for; the
+ * replayed processes and checkpoint copies die with it (PTRACE_O_EXITKILL). */
+static void on_stop_signal(int sig)
+{
+    (void)sig;
+    _exit(0);
+}
 
 int cmd_serve(int argc, char **argv)
 {
@@ -156,34 +161,24 @@ int cmd_serve(int argc, char **argv)
     struct timeline *tl = open_timeline(&a);
     if (!tl)
         return RW_EXIT_TOOL;
-    struct sigaction sa = {.sa_handler = on_stop_signal};
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);  /* no SA_RESTART: accept() returns */
-    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGINT, on_stop_signal);
+    signal(SIGTERM, on_stop_signal);
     signal(SIGPIPE, SIG_IGN);
     fprintf(stderr, "rewind: listening on 127.0.0.1:%d; in gdb: target extended-remote 127.0.0.1:%d\n",
             a.port, a.port);
-    bool first = true;
-    while (!stop_serving) {
+    while (tl) {
         int fd = rsp_accept(lfd, err, sizeof err);
         if (fd < 0) {
-            if (!stop_serving)
-                rw_warn("%s", err);
+            rw_warn("%s", err);
             break;
         }
-        if (!first) {
-            /* a new client starts where the first did */
-            timeline_close(tl);
-            tl = open_timeline(&a);
-            if (!tl) {
-                close(fd);
-                break;
-            }
-        }
-        first = false;
         struct dbg_target t = timeline_target(tl);
         gdb_serve(fd, &t);
         close(fd);
+        /* the next client starts where this one did: get there before it
+         * connects (gdb gives up on a silent server after 2 seconds) */
+        timeline_close(tl);
+        tl = open_timeline(&a);
     }
     close(lfd);
     if (tl)
