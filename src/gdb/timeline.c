@@ -945,6 +945,12 @@ struct timeline *timeline_open(const struct timeline_options *o, char *err, size
     tl_scan_trace(tl);
     /* about 64 checkpoints over the recording, at least 256 events apart */
     tl->ckpt_every = tl->nevents / 64 > 256 ? tl->nevents / 64 : 256;
+    if (o->event && o->event >= tl->nevents) {
+        snprintf(err, errlen, "the recording has %lu events (0 to %lu): no event %lu", (unsigned long)tl->nevents,
+                 (unsigned long)(tl->nevents ? tl->nevents - 1 : 0), (unsigned long)o->event);
+        timeline_close(tl);
+        return NULL;
+    }
     if (!tl_restart(tl) || (o->event && !tl_goto_event(tl, o->event))) {
         snprintf(err, errlen, "%s", tl->error[0] ? tl->error : "cannot reach the starting point");
         timeline_close(tl);
