@@ -95,28 +95,49 @@ void advance(struct replayer *R)
     R->have_next = read_one(R, &R->next);
 }
 
+#define LOOKAHEAD 4096
+
+/* The i-th event past R->next, read from the trace now if need be; NULL past
+ * the end of the trace or LOOKAHEAD events.  Valid until the replay advances. */
+static const struct event *event_ahead(struct replayer *R, int i)
+{
+    if (i == R->nahead) {
+        if (R->nahead == LOOKAHEAD)
+            return NULL;
+        if (!R->ahead)
+            R->ahead = xcalloc(LOOKAHEAD, sizeof *R->ahead);
+        if (!read_one(R, &R->ahead[R->nahead]))
+            return NULL;
+        R->nahead++;
+    }
+    return &R->ahead[i];
+}
+
+/* The next recorded event of thread rec_tid: R->next, or one read past it (at
+ * most LOOKAHEAD events further); NULL if there is none that close. */
+static const struct event *next_event_for(struct replayer *R, int32_t rec_tid)
+{
+    if (!R->have_next)
+        return NULL;
+    if (R->next.tid == rec_tid)
+        return &R->next;
+    const struct event *ev;
+    for (int i = 0; (ev = event_ahead(R, i)); i++)
+        if (ev->tid == rec_tid)
+            return ev;
+    return NULL;
+}
+
 /* The signal the recording delivers next to thread rec_tid, looking past the
  * next event (at most LOOKAHEAD events); 0 if none.  Needed when a real syscall
  * the recording saw interrupted is blocked here and only that signal ends it. */
-#define LOOKAHEAD 4096
 static int next_signal_for(struct replayer *R, int32_t rec_tid)
 {
-    for (int i = 0;; i++) {
-        if (i == R->nahead) {
-            if (R->nahead == LOOKAHEAD)
-                return 0;
-            if (!R->ahead)
-                R->ahead = xcalloc(LOOKAHEAD, sizeof *R->ahead);
-            if (!read_one(R, &R->ahead[R->nahead]))
-                return 0;
-            R->nahead++;
-        }
-        const struct event *ev = &R->ahead[i];
-        if (ev->tid == rec_tid && ev->type == EV_SIGNAL)
-            return ev->signo;
-        if (ev->tid == rec_tid && ev->type != EV_SIGNAL)
-            return 0;
-    }
+    const struct event *ev;
+    for (int i = 0; (ev = event_ahead(R, i)); i++)
+        if (ev->tid == rec_tid)
+            return ev->type == EV_SIGNAL ? ev->signo : 0;
+    return 0;
 }
 
 
@@ -457,10 +478,15 @@ static enum eng_verdict rp_syscall_entry(void *self, struct eng_ctx *c)
         return ENG_STOP;
     }
     /* A real call that was interrupted (rt_sigsuspend): make the signal pending
-     * before it starts, so it returns the way it did instead of waiting. */
-    if ((cur->flags & EVF_INTERRUPTED) && R->have_next && R->next.type == EV_SIGNAL &&
-        R->next.tid == p->rec_tid && (R->next.flags & EVF_SIG_INJECT)) {
-        syscall(SYS_tgkill, t->tgid, t->tid, R->next.signo);
+     * before it starts, so it returns the way it did instead of waiting.  The
+     * signal need not be the very next event: a Ctrl-C reaches every process
+     * of the group, and the recording may list another's events before this
+     * one's delivery.  Sending it now is safe: the thread stops at the
+     * syscall's exit and is held there until the recording reaches the
+     * delivery. */
+    const struct event *sig = (cur->flags & EVF_INTERRUPTED) ? next_event_for(R, p->rec_tid) : NULL;
+    if (sig && sig->type == EV_SIGNAL && (sig->flags & EVF_SIG_INJECT)) {
+        syscall(SYS_tgkill, t->tgid, t->tid, sig->signo);
         p->signal_sent_early = true;
     }
     prepare_real(R, p, t, cur);
