@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -186,6 +187,22 @@ int cmd_serve(int argc, char **argv)
     return 0;
 }
 
+/* gdb commands run before connecting: after a monitor command moved the
+ * replay (goto, restart), gdb must forget the registers and memory it cached.
+ * Passed as a memfd that gdb reads through /proc/self/fd after our exec. */
+static char *gdb_hooks_file(void)
+{
+    static const char hooks[] =
+        "define hookpost-monitor\n"
+        "  maintenance flush register-cache\n"
+        "  maintenance flush dcache\n"
+        "end\n";
+    int fd = memfd_create("rewind-gdb-hooks", 0);
+    if (fd < 0 || !write_all(fd, hooks, sizeof hooks - 1))
+        return NULL;
+    return xasprintf("/proc/self/fd/%d", fd);
+}
+
 int cmd_debug(int argc, char **argv)
 {
     struct debug_args a;
@@ -210,6 +227,7 @@ int cmd_debug(int argc, char **argv)
         rw_fatal("fork: %s", strerror(errno));
     if (server == 0) {
         close(ready[0]);
+        setenv("REWIND_GDB_HOOKED", "1", 1); /* see gdb_hooks_file */
         signal(SIGINT, SIG_IGN);  /* ^C is gdb's: it sends an interrupt packet */
         signal(SIGPIPE, SIG_IGN);
         struct timeline *tl = open_timeline(&a);
@@ -239,10 +257,15 @@ int cmd_debug(int argc, char **argv)
     }
     close(ready[0]);
     int nrest = argc - a.rest;
-    char **gargv = xcalloc((size_t)nrest + 8, sizeof *gargv);
+    char **gargv = xcalloc((size_t)nrest + 10, sizeof *gargv);
     int n = 0;
     gargv[n++] = "gdb";
     gargv[n++] = "-q";
+    char *hooks = gdb_hooks_file();
+    if (hooks) {
+        gargv[n++] = "-ix";
+        gargv[n++] = hooks;
+    }
     gargv[n++] = "-ex";
     gargv[n++] = xasprintf("target extended-remote 127.0.0.1:%d", port);
     for (int i = 0; i < nrest; i++)

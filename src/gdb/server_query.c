@@ -229,8 +229,11 @@ static void handle_monitor(struct server *s, struct rsp_args *a)
             buf_put_u8(&text, '\n');
         rsp_printf(&text, "rewind: unknown monitor command '%s' (try monitor help)\n", cmd);
     }
-    if (moved)
-        rsp_printf(&text, "rewind: gdb shows the old position until `maintenance flush register-cache`\n");
+    /* gdb expects no move after a monitor command: it keeps its caches.
+     * `rewind debug` flushes them with a hook (cmd_debug.c); say how otherwise. */
+    if (moved && !getenv("REWIND_GDB_HOOKED"))
+        rsp_printf(&text, "rewind: gdb shows the old position until `maintenance flush register-cache`"
+                          " and `maintenance flush dcache`\n");
     srv_console(s, (const char *)text.data, text.len);
     rsp_printf(&s->out, "OK");
     buf_free(&text);
