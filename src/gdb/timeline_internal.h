@@ -7,6 +7,7 @@
 #include "../replay/replay.h"
 #include "../trace/trace.h"
 #include "../tracee/tracee.h"
+#include "../engine/engine.h"
 
 #define TL_MAX_BPS 256
 #define TL_MAX_MARKS 64
@@ -158,19 +159,46 @@ struct timeline {
     int nmarks;
 };
 
-/* timeline.c */
+/* timeline.c: positions, sessions and runs */
+bool tl_is_target(struct timeline *tl, struct task *t);   /* a thread of the debugged process */
+struct task *tl_task(struct timeline *tl, int32_t rec_tid); /* ... by recorded tid, NULL if not */
+struct task *tl_any_task(struct timeline *tl);            /* any of its threads (memory access) */
+bool tl_same_regs(const regs_t *a, const regs_t *b);
+void tl_fill_pos(struct timeline *tl, struct task *t, struct tl_pos *p, uint64_t n);
+bool tl_pos_matches(const struct tl_pos *want, const struct tl_pos *got);
+/* GOAL_STEPSCAN/STEPLAST: counts one more arrival of the window's thread at ip. */
+uint64_t tl_count_step(struct timeline *tl, uint64_t ip);
 bool tl_restart(struct timeline *tl);                 /* paused at the start */
 /* paused at the start of window win or earlier (strictly earlier: before) */
 bool tl_rewind(struct timeline *tl, uint64_t win, bool before);
 void tl_run(struct timeline *tl);                     /* runs the current goal to its pause */
 bool tl_goto(struct timeline *tl, const struct tl_pos *p);
 bool tl_goto_event(struct timeline *tl, uint64_t event);
-struct task *tl_task(struct timeline *tl, int32_t rec_tid);
-void tl_fill_pos(struct timeline *tl, struct task *t, struct tl_pos *p, uint64_t n);
-bool tl_pos_matches(const struct tl_pos *want, const struct tl_pos *got);
-/* GOAL_STEPSCAN/STEPLAST: counts one more arrival of the window's thread at ip. */
-uint64_t tl_count_step(struct timeline *tl, uint64_t ip);
-bool tl_same_regs(const regs_t *a, const regs_t *b);
+
+/* timeline_events.c: the engine above the replayer and the replayer's hooks */
+extern const struct engine_ops tl_engine;
+void tl_after_exec(void *self, struct task *t, const struct event *ev);
+enum replay_window tl_window(void *self, struct task *t, const struct event *ev);
+void tl_idle(void *self);
+/* Pauses the run at t's current position (n: its arrival count, 0 unknown). */
+void tl_pause_at(struct timeline *tl, struct task *t, enum dbg_stop_kind kind, uint64_t n);
+/* t executes one instruction before going on (a syscall instruction: to its exit). */
+void tl_step_next(struct timeline *tl, struct task *t);
+
+/* timeline_points.c: breakpoint bytes and watchpoints */
+bool tl_is_user_bp(struct timeline *tl, uint64_t addr, enum dbg_bp_kind *kind);
+struct tl_inserted *tl_inserted_at(struct timeline *tl, uint64_t addr);
+void tl_insert_bp(struct timeline *tl, struct task *t, uint64_t addr);
+void tl_remove_bp(struct timeline *tl, struct task *t, uint64_t addr);
+void tl_remove_all_bps(struct timeline *tl);
+/* every breakpoint the goal needs, except at skip (a thread must step off it first) */
+void tl_insert_all_bps(struct timeline *tl, uint64_t skip);
+int tl_dr_offset(int i);                              /* of debug register i in struct user */
+bool tl_plan_watch_slots(struct timeline *tl);        /* false: watch in software */
+bool tl_watching(const struct timeline *tl);          /* the goal wants watchpoints */
+void tl_set_debug_regs(struct timeline *tl, struct task *t);
+void tl_sw_watch_snapshot(struct timeline *tl, struct task *t);
+int tl_sw_watch_check(struct timeline *tl, struct task *t); /* changed watchpoint, -1: none */
 
 /* timeline_ops.c */
 void tl_scan_trace(struct timeline *tl);
