@@ -136,7 +136,7 @@ void write_event(struct recorder *R, struct event *ev)
     }
 }
 
-static void add_memory_patch(struct event *ev, struct task *t, uint64_t addr, uint64_t len)
+void add_memory_patch(struct event *ev, struct task *t, uint64_t addr, uint64_t len)
 {
     while (len > 0) {
         uint32_t n = len > (1u << 24) ? (1u << 24) : (uint32_t)len;
@@ -345,6 +345,8 @@ static enum eng_verdict rec_syscall_entry(void *self, struct eng_ctx *c)
     }
     if (cls & (SC_MEM | SC_SIGSTATE | SC_TASKSTATE | SC_PROCESS))
         ev->flags |= EVF_EXEC_REAL;
+    if (c->nr == SYS_shmdt)
+        record_shm_detach(t, ev);   /* what it unmaps, while that is still there */
     if (c->nr == SYS_exit || c->nr == SYS_exit_group) {
         /* no exit stop follows: the event is complete now */
         ev->flags |= EVF_NO_RETURN;
@@ -608,6 +610,10 @@ static void rec_syscall_exit(void *self, struct eng_ctx *c)
         record_mapped_file(R, t, ev);
     else if (ok && R->nshared)
         record_shared_change(R, t, ev);
+    if (ok && ev->nr == SYS_shmget)
+        record_shm_get(R, ev);
+    else if (ok && ev->nr == SYS_shmat)
+        record_shm_attach(R, t, ev, mt_of(rt));
     if (ok && mt_of(rt)) {
         if (ev->nr == SYS_mmap)
             memtrack_add_range(mt_of(rt), (uint64_t)ev->ret, PAGE_UP(ev->args[1]));
@@ -995,6 +1001,7 @@ int record_main(const struct record_options *o)
     rw_dbg("%lu thread switches, %lu preemptions (%lu bytes of state deltas)", (unsigned long)R->switches,
            (unsigned long)R->preemptions, (unsigned long)R->preempt_bytes);
     free(R->shared);
+    free(R->shm);
     free(R);
     if (!ok)
         rw_warn("the trace in %s is incomplete", dir);

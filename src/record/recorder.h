@@ -64,10 +64,22 @@ struct shared_file {
     ino_t ino;
 };
 
+/* A System V shared memory segment the recorded programs attach (see shm.c). */
+struct shm_segment {
+    int shmid;
+    uint64_t number;              /* the recording's number for it, from 1 */
+    pid_t cpid;                   /* its creator, which tells a reused id */
+    bool outside;                 /* not created by the recording */
+};
+
 struct recorder {
     struct trace_writer *w;
     struct shared_file *shared;   /* number N names shared[N - 1] */
     int nshared;
+    struct shm_segment *shm;
+    int nshm;
+    uint64_t shm_numbers;         /* segment numbers given so far */
+    bool warned_shm;
     char mt_error[256];
     bool warned_untracked;
     bool warned_shared;
@@ -97,6 +109,15 @@ void record_state_delta(struct recorder *R, struct task *t, struct event *ev);
 void record_pages_written(struct recorder *R, struct task *t, struct event *ev);
 /* Sets written-page tracking up for t's address space if it has none. */
 void ensure_memtrack(struct recorder *R, struct task *t);
+/* Adds len bytes of t's memory at addr to ev's patches (what replay writes). */
+void add_memory_patch(struct event *ev, struct task *t, uint64_t addr, uint64_t len);
+
+/* System V shared memory (shm.c).  After a successful shmget: */
+void record_shm_get(struct recorder *R, const struct event *ev);
+/* After a successful shmat (mt: the process's written-page tracker or NULL): */
+void record_shm_attach(struct recorder *R, struct task *t, struct event *ev, struct memtrack *mt);
+/* At a shmdt's entry, while the segment is still attached: */
+void record_shm_detach(struct task *t, struct event *ev);
 
 /* The scheduler (tracer_set_scheduler). */
 void record_schedule(void *self, struct tracer *tr, struct task *t);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,10 +34,12 @@ long addrspace_open_file(struct task *t, struct trace_reader *r, const char *id)
  * must never write to the trace.  Each recorded file gets one private memory
  * file in rewind, opened by the tracee through /proc: the file the recording
  * numbered (see addrspace_open_shared), or for recordings without numbers each
- * file content. */
+ * file content.  System V shared memory segments get one each too (shm set;
+ * numbered apart from the files). */
 static struct shared_copy {
     char id[TRACE_ID_LEN + 1];
     uint64_t number;
+    bool shm;
     int fd;
 } shared_copies[256];
 static int nshared;
@@ -51,7 +54,7 @@ void addrspace_forget_shared(void)
 static int find_shared_copy(const char *id, uint64_t number)
 {
     for (int i = 0; i < nshared; i++)
-        if (number ? shared_copies[i].number == number : !strcmp(shared_copies[i].id, id))
+        if (!shared_copies[i].shm && (number ? shared_copies[i].number == number : !strcmp(shared_copies[i].id, id)))
             return shared_copies[i].fd;
     return -1;
 }
@@ -130,11 +133,10 @@ bool addrspace_update_shared(struct trace_reader *r, uint64_t number, const char
     return true;
 }
 
-long addrspace_open_shared(struct task *t, struct trace_reader *r, const char *id, uint64_t number)
+/* Opens rewind's fd (a memory file) read-write inside the tracee, through
+ * /proc; returns the tracee's fd or -errno. */
+static long open_in_tracee(struct task *t, int fd)
 {
-    int fd = shared_copy_fd(r, id, number);
-    if (fd < 0)
-        return fd;
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/fd/%d", getpid(), fd);
     size_t len = strlen(path) + 1;
@@ -142,6 +144,37 @@ long addrspace_open_shared(struct task *t, struct trace_reader *r, const char *i
     if (task_write(t, scratch, path, len) != len)
         return -EFAULT;
     return task_inject_syscall(t, SYS_openat, (uint64_t)AT_FDCWD, scratch, O_RDWR | O_CLOEXEC, 0, 0, 0);
+}
+
+long addrspace_open_shared(struct task *t, struct trace_reader *r, const char *id, uint64_t number)
+{
+    int fd = shared_copy_fd(r, id, number);
+    return fd < 0 ? fd : open_in_tracee(t, fd);
+}
+
+long addrspace_open_shm(struct task *t, uint64_t number, uint64_t size)
+{
+    int fd = -1;
+    for (int i = 0; i < nshared && fd < 0; i++)
+        if (shared_copies[i].shm && shared_copies[i].number == number)
+            fd = shared_copies[i].fd;
+    if (fd < 0) {
+        if (nshared == (int)(sizeof shared_copies / sizeof *shared_copies))
+            return -ENOSPC;
+        fd = memfd_create("rewind-shm", MFD_CLOEXEC);
+        if (fd < 0)
+            return -errno;
+        shared_copies[nshared].id[0] = 0;
+        shared_copies[nshared].number = number;
+        shared_copies[nshared].shm = true;
+        shared_copies[nshared].fd = fd;
+        nshared++;
+    }
+    /* zero-filled like a new segment; an attach never sees past the end */
+    struct stat st;
+    if (fstat(fd, &st) < 0 || ((uint64_t)st.st_size < size && ftruncate(fd, (off_t)size) < 0))
+        return -errno;
+    return open_in_tracee(t, fd);
 }
 
 static bool map_one(struct task *t, struct trace_reader *r, const struct mapping *m, char *err, size_t errlen)

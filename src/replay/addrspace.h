@@ -21,6 +21,10 @@ long addrspace_open_file(struct task *t, struct trace_reader *r, const char *id)
  * mapping of one file has it, whatever the contents were then: the copy is made
  * at the first); 0 (older recordings): one copy per content id. */
 long addrspace_open_shared(struct task *t, struct trace_reader *r, const char *id, uint64_t number);
+/* Opens, read-write, the memory file standing for the recording's System V
+ * shared memory segment number (see record/shm.c), made once per replay and
+ * zero-filled, at least size bytes long; returns the tracee's fd or -errno. */
+long addrspace_open_shm(struct task *t, uint64_t number, uint64_t size);
 /* A recorded syscall changed shared file number: the trace's file id (NULL:
  * none) holds the bytes now at offset, and size is the file's new size. */
 bool addrspace_update_shared(struct trace_reader *r, uint64_t number, const char *id, uint64_t offset,

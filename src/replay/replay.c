@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/shm.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -341,11 +342,56 @@ static bool runs_for_real(const struct event *ev)
 {
     bool real = (ev->flags & EVF_EXEC_REAL) && !(ev->flags & EVF_REFUSED);
     if (real && is_error(ev->ret) && (ev->nr == SYS_mmap || ev->nr == SYS_execve || ev->nr == SYS_execveat ||
-                                      ev->nr == SYS_clone || ev->nr == SYS_fork || ev->nr == SYS_vfork))
+                                      ev->nr == SYS_clone || ev->nr == SYS_fork || ev->nr == SYS_vfork ||
+                                      ev->nr == SYS_shmat || ev->nr == SYS_shmdt))
         real = false; /* failed: nothing to reproduce but the error */
     if (ev->nr == SYS_brk)
         real = false;
     return real;
+}
+
+/* System V shared memory: the recorded segment ids mean nothing here (shmget
+ * and shmctl are answered from the trace).  A shmat becomes a mmap of the
+ * memory file that stands for its segment (record/shm.c), at the recorded
+ * address; a shmdt, a munmap of what it detached. */
+static bool prepare_shm(struct replayer *R, struct rpt *p, struct task *t, const struct event *ev)
+{
+    regs_t r = *task_regs(t);
+    if (!ev->vals[1]) {
+        diverge(R, t, "%s of a segment the recording has no size for", syscall_name(ev->nr));
+        return false;
+    }
+    if (ev->nr == SYS_shmdt) {
+        regs_set_sysno(&r, SYS_munmap);
+        regs_set_arg(&r, 1, ev->vals[1]);
+        task_set_regs(t, &r);
+        return true;
+    }
+    p->mmap_fd = addrspace_open_shm(t, ev->vals[0], ev->vals[1]);
+    if (p->mmap_fd < 0) {
+        rw_warn("cannot make the copy of a System V shared memory segment: %s", strerror((int)-p->mmap_fd));
+        stop_replay(R);
+        return false;
+    }
+    uint64_t prot = (ev->args[2] & SHM_RDONLY) ? PROT_READ : PROT_READ | PROT_WRITE;
+    if (ev->args[2] & SHM_EXEC)
+        prot |= PROT_EXEC;
+    regs_set_sysno(&r, SYS_mmap);
+    regs_set_arg(&r, 0, (uint64_t)ev->ret);
+    regs_set_arg(&r, 1, ev->vals[1]);
+    regs_set_arg(&r, 2, prot);
+    regs_set_arg(&r, 3, MAP_SHARED | MAP_FIXED);
+    regs_set_arg(&r, 4, (uint64_t)p->mmap_fd);
+    regs_set_arg(&r, 5, 0);
+    task_set_regs(t, &r);
+    return true;
+}
+
+/* Whether replay runs ev for real with arguments made from its recorded
+ * result (see prepare_real), which it cannot do before it knows the result. */
+static bool placed_by_result(const struct event *ev)
+{
+    return ev->nr == SYS_mmap || ev->nr == SYS_mremap || ev->nr == SYS_shmat || ev->nr == SYS_shmdt;
 }
 
 /* Rewrites a real syscall's arguments where the recording's placement must be
@@ -353,6 +399,8 @@ static bool runs_for_real(const struct event *ev)
 static bool prepare_real(struct replayer *R, struct rpt *p, struct task *t, const struct event *ev)
 {
     if (ev->nr == SYS_mmap && !prepare_mmap(R, p, t, ev))
+        return false;
+    if ((ev->nr == SYS_shmat || ev->nr == SYS_shmdt) && !prepare_shm(R, p, t, ev))
         return false;
     if (ev->nr == SYS_mremap && (uint64_t)ev->ret != ev->args[0]) {
         regs_t nr = *task_regs(t);
@@ -452,8 +500,10 @@ static enum eng_verdict rp_syscall_entry(void *self, struct eng_ctx *c)
     const struct event *cur = &p->cur;
     if (entry_only) {
         /* Other threads ran while this one was in the kernel: its result comes
-         * later in the recording.  Real calls (vfork, rt_sigsuspend) go ahead now. */
-        if (!runs_for_real(cur)) {
+         * later in the recording.  Real calls (vfork, rt_sigsuspend) go ahead
+         * now, but not those replay places by their result (a mmap's address):
+         * they wait for it and run then. */
+        if (!runs_for_real(cur) || placed_by_result(cur)) {
             p->entry_held = true;
             return ENG_HOLD;
         }
@@ -502,13 +552,14 @@ static bool finish_real(struct replayer *R, struct rpt *p, struct task *t, int64
         task_inject_syscall(t, SYS_close, (uint64_t)p->mmap_fd, 0, 0, 0, 0, 0);
         p->mmap_fd = -1;
     }
-    /* Arguments we rewrote (mmap's fd and address, mremap's target) must not
-     * leak into the program's registers: the kernel preserves them, so the
-     * recording has the originals there. */
-    if (ev->nr == SYS_mmap || ev->nr == SYS_mremap) {
+    /* Arguments we rewrote (mmap's fd and address, mremap's target, the calls
+     * shmat and shmdt became) must not leak into the program's registers: the
+     * kernel preserves them, so the recording has the originals there. */
+    if (ev->nr == SYS_mmap || ev->nr == SYS_mremap || ev->nr == SYS_shmat || ev->nr == SYS_shmdt) {
         regs_t r = *task_regs(t);
         for (int i = 0; i < 6; i++)
             regs_set_arg(&r, i, ev->args[i]);
+        regs_set_sysno(&r, (uint64_t)ev->nr);
         task_set_regs(t, &r);
     }
     bool pid_valued = ev->nr == SYS_set_tid_address || ev->nr == SYS_clone || ev->nr == SYS_fork ||
@@ -952,7 +1003,10 @@ static void rp_schedule(void *self, struct tracer *tr, struct task *stopped)
                 }
                 take_next(R, p);
                 p->entry_held = false;
-                if (!wait_with_mask(R, p, t, &p->cur)) {
+                if (runs_for_real(&p->cur)) {
+                    if (!prepare_real(R, p, t, &p->cur))
+                        return;
+                } else if (!wait_with_mask(R, p, t, &p->cur)) {
                     echo_output(R, t, &p->cur);
                     tracer_emulate_held(tr, t, p->cur.ret);
                 }

@@ -84,7 +84,9 @@ struct event {
      * signals (bit N-1 for signal N), which survive exec.  EV_SYSCALL: vals[0] = the
      * number (from 1) of a file the recording maps MAP_SHARED, on its mmaps and on
      * syscalls that changed it; for the latter file_id holds the bytes now at file
-     * offset vals[1] (NULL: none) and vals[2] is the file's size afterwards */
+     * offset vals[1] (NULL: none) and vals[2] is the file's size afterwards.
+     * shmat: vals[0] = the number (from 1) of the System V shared memory segment,
+     * vals[1] = the bytes attached; shmdt: vals[1] = the bytes it detached */
     uint64_t vals[4];
 
     /* EV_EXIT: wait status (WIFEXITED/WIFSIGNALED form) */

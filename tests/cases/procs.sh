@@ -92,10 +92,67 @@ t_procs_orphan()
     assert_grep '^grandchild [0-9]+: first parent [0-9]+ gone, new parent is someone else ' "$RR_OUT"
 }
 
+# Memory shared only inside the recorded tree is no reason for a warning.
 t_procs_shared_anon()
 {
     record_replay_many -- "$BIN/tree_shared_anon"
     assert_grep '^parent got: child [0-9]+ read "round 19 from [0-9]+ at [0-9]+" sum ' "$RR_OUT"
+    assert_no_grep '^rewind:' "$RR_ERR" "record's stderr"
+}
+
+# A file mapped shared and writable could be written by any process on the
+# system: record warns once, clearly.  (Inside the tree it replays exactly.)
+t_procs_shared_file_warns()
+{
+    record_replay_many -- "$BIN/tree_shared_file" "$SCRATCH/shared.dat"
+    assert_grep '^pread: child [0-9]+ saw \[parent [0-9]+ at [0-9]+' "$RR_OUT"
+    assert_grep "^rewind: $SCRATCH/shared.dat is mapped shared: changes other processes outside the recording make to it will not be replayed\$" \
+        "$RR_ERR" "record's stderr"
+    if [ "$(grep -c '^rewind:' "$RR_ERR")" != 1 ]; then fail "record warned more than once"; fi
+}
+
+# System V shared memory between a parent and a child: a segment attached
+# three times, once read-only; shmget and shmctl are answered from the trace.
+t_procs_sysv_shm()
+{
+    record_replay_many -- "$BIN/tree_shared_anon" sysv
+    assert_grep '^parent got: child [0-9]+ read "round 19 from [0-9]+ at [0-9]+" sum ' "$RR_OUT"
+    assert_grep '^child detaches: 0 0$' "$RR_OUT"
+    assert_grep '^remove: 0, detach: 0$' "$RR_OUT"
+    assert_no_grep '^rewind:' "$RR_ERR" "record's stderr"
+}
+
+# ... spinning on a flag in the segment: the state deltas of preemptions must
+# hold what each process wrote there.
+t_procs_sysv_shm_spin()
+{
+    record_replay_many --slice 2 -- "$BIN/tree_shared_anon" spin sysv
+    assert_grep '^child [0-9]+ exited 0; turn 0; ' "$RR_OUT"
+}
+
+# With --chaos the child's shmat and shmdt are sometimes switch points: replay
+# then runs them once the recording says where they placed the segment.
+t_procs_sysv_shm_chaos()
+{
+    local i
+    for i in 1 2 3 4 5 6; do
+        record_replay --chaos -- "$BIN/tree_shared_anon" sysv
+    done
+}
+
+# A segment made outside the recording: record warns, and replay starts from
+# what the segment held when the program attached it.
+t_procs_sysv_shm_outside()
+{
+    local id
+    id=$("$BIN/shm_outside" make) || fail "could not make a System V shared memory segment"
+    # the program removes it; in case it does not get that far
+    trap 'ipcrm -m "$id" 2>/dev/null; stop_bg' EXIT
+    record -- "$BIN/shm_outside" attach "$id"
+    assert_grep "^segment $id holds \[made outside at [0-9]+\]\$" "$RR_OUT"
+    assert_grep "^rewind: System V shared memory segment $id was created outside the recording and is mapped shared: " \
+        "$RR_ERR" "record's stderr"
+    replay_check
 }
 
 # Two processes spinning on a flag in shared memory: only preemption lets the
@@ -110,6 +167,7 @@ t_procs_memfd()
 {
     record_replay_many -- "$BIN/tree_memfd"
     assert_grep "^pread at 4096: \\[written by exec'd [0-9]+\\]\$" "$RR_OUT"
+    assert_no_grep '^rewind:' "$RR_ERR" "record's stderr"
 }
 
 t_procs_sigchld_handler()
