@@ -856,7 +856,8 @@ static void test_monitor(void)
     check(strcmp(fk.last_monitor, "help") == 0, "command reached the target", "%s", fk.last_monitor);
     expect_monitor("frobnicate", "rewind: unknown monitor command 'frobnicate' (try monitor help)\n",
                    "unknown monitor command explained");
-    expect_monitor("goto 5", "rewind: gdb shows the old position until `maintenance flush register-cache`\n",
+    expect_monitor("goto 5", "rewind: gdb shows the old position until `maintenance flush register-cache`"
+                   " and `maintenance flush dcache`\n",
                    "a move tells how to refresh");
     expect_monitor("", "rewind: unknown monitor command '' (try monitor help)\n", "empty monitor command");
     expect("qRcmd,zz", "E01");
