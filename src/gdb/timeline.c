@@ -224,6 +224,20 @@ void tl_run(struct timeline *tl)
     tl->reinsert = 0;
     if (st == REPLAY_PAUSED && tl->paused)
         return;
+    struct task *last = tl_task(tl, tl->cur_tid);
+    if (st == REPLAY_CUT_SHORT && last && last->stop == STOP_SYSCALL_ENTRY) {
+        /* The recording was interrupted: its history ends in front of a
+         * syscall it has no result for.  Go to where the thread is about to
+         * execute that syscall instruction (once per window: running it is
+         * the event), with the registers it had there, so going back works. */
+        struct tl_pos end = {.valid = true, .win = tl->win, .tid = replay_rec_tid(tl->R, last), .n = 1,
+                             .ip = regs_ip(task_regs(last)) - ARCH_SYSCALL_INSN_LEN};
+        if (tl_goto(tl, &end)) {
+            tl->stop.kind = DBG_STOP_HISTORY_END;
+            return;
+        }
+        st = REPLAY_FAILED;
+    }
     tl->ended = true;
     memset(&tl->stop, 0, sizeof tl->stop);
     tl->stop.pid = tl->pid;

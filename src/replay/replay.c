@@ -129,16 +129,15 @@ static const struct event *next_event_for(struct replayer *R, int32_t rec_tid)
     return NULL;
 }
 
-/* The signal the recording delivers next to thread rec_tid, looking past the
- * next event (at most LOOKAHEAD events); 0 if none.  Needed when a real syscall
- * the recording saw interrupted is blocked here and only that signal ends it. */
+/* The signal the recording delivers to thread rec_tid as its next event, 0 if
+ * its next event is something else.  Needed when a real syscall the recording
+ * saw interrupted is blocked here and only that signal ends it, and for the
+ * waits replayed as rt_sigsuspend (wait_with_mask).  The signal may be the very
+ * next event (the common case), or come after other threads' events. */
 static int next_signal_for(struct replayer *R, int32_t rec_tid)
 {
-    const struct event *ev;
-    for (int i = 0; (ev = event_ahead(R, i)); i++)
-        if (ev->tid == rec_tid)
-            return ev->type == EV_SIGNAL ? ev->signo : 0;
-    return 0;
+    const struct event *ev = next_event_for(R, rec_tid);
+    return ev && ev->type == EV_SIGNAL ? ev->signo : 0;
 }
 
 
@@ -1147,8 +1146,10 @@ enum replay_state replay_run(struct replayer *R)
     tracer_run(&R->tr);
     if (R->tr.pause_requested && !R->tr.stop_requested && R->tr.ntasks > 0)
         return REPLAY_PAUSED;
-    if (R->diverged || R->incomplete)
+    if (R->diverged)
         return REPLAY_FAILED;
+    if (R->incomplete)
+        return REPLAY_CUT_SHORT;
     return REPLAY_DONE;
 }
 

@@ -60,7 +60,10 @@ struct replay_hooks {
     void (*idle)(void *self);
 };
 
-enum replay_state { REPLAY_PAUSED, REPLAY_DONE, REPLAY_FAILED };
+/* PAUSED: see above; DONE: the recording's end; FAILED: a divergence;
+ * CUT_SHORT: the end of an interrupted recording (the threads stay where
+ * that left them until replay_close). */
+enum replay_state { REPLAY_PAUSED, REPLAY_DONE, REPLAY_FAILED, REPLAY_CUT_SHORT };
 
 /* above: an engine that sees every event before the replayer (NULL: none).
  * NULL with err set when the trace cannot be replayed. */
