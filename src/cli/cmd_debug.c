@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -139,12 +140,19 @@ static struct timeline *open_timeline(struct debug_args *a)
     return tl;
 }
 
-/* SIGINT/SIGTERM end `rewind serve` at once, whatever it is waiting for; the
- * replayed processes and checkpoint copies die with it (PTRACE_O_EXITKILL). */
+/* SIGINT/SIGTERM end `rewind serve`: shutting the sockets down wakes up
+ * whatever it waits for (accept, the client), and it ends the replay cleanly. */
+static volatile sig_atomic_t stop_serving;
+static volatile int serve_listen_fd = -1, serve_client_fd = -1;
+
 static void on_stop_signal(int sig)
 {
     (void)sig;
-    _exit(0);
+    stop_serving = 1;
+    if (serve_listen_fd >= 0)
+        shutdown(serve_listen_fd, SHUT_RDWR);
+    if (serve_client_fd >= 0)
+        shutdown(serve_client_fd, SHUT_RDWR);
 }
 
 int cmd_serve(int argc, char **argv)
@@ -162,20 +170,30 @@ int cmd_serve(int argc, char **argv)
     struct timeline *tl = open_timeline(&a);
     if (!tl)
         return RW_EXIT_TOOL;
-    signal(SIGINT, on_stop_signal);
-    signal(SIGTERM, on_stop_signal);
+    serve_listen_fd = lfd;
+    struct sigaction sa = {.sa_handler = on_stop_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     fprintf(stderr, "rewind: listening on 127.0.0.1:%d; in gdb: target extended-remote 127.0.0.1:%d\n",
             a.port, a.port);
-    while (tl) {
+    while (tl && !stop_serving) {
         int fd = rsp_accept(lfd, err, sizeof err);
         if (fd < 0) {
-            rw_warn("%s", err);
+            if (!stop_serving)
+                rw_warn("%s", err);
             break;
         }
+        serve_client_fd = fd;
+        if (stop_serving)
+            break;
         struct dbg_target t = timeline_target(tl);
         gdb_serve(fd, &t);
+        serve_client_fd = -1;
         close(fd);
+        if (stop_serving)
+            break;
         /* the next client starts where this one did: get there before it
          * connects (gdb gives up on a silent server after 2 seconds) */
         timeline_close(tl);
