@@ -18,16 +18,6 @@
 
 static const char hexdigits[] = "0123456789abcdef";
 
-static int hexval(int ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
 
 void rsp_init(struct rsp_conn *c, int fd)
 {
@@ -126,7 +116,7 @@ enum rsp_status rsp_read(struct rsp_conn *c)
         int h2 = h1 < 0 ? -1 : next_byte(c);
         if (h2 < 0)
             return RSP_CLOSED;
-        bool good = hexval(h1) >= 0 && hexval(h2) >= 0 && (hexval(h1) << 4 | hexval(h2)) == sum;
+        bool good = hex_value(h1) >= 0 && hex_value(h2) >= 0 && (hex_value(h1) << 4 | hex_value(h2)) == sum;
         if (!c->no_ack) {
             if (!send_all(c->fd, good ? "+" : "-", 1))
                 return RSP_CLOSED;
@@ -307,20 +297,6 @@ void rsp_put_escaped(struct buf *b, const void *p, size_t n)
     }
 }
 
-void rsp_printf(struct buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n <= 0)
-        return;
-    buf_reserve(b, (size_t)n + 1);   /* vsnprintf writes the NUL too */
-    va_start(ap, fmt);
-    vsnprintf((char *)b->data + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    b->len += (size_t)n;
-}
 
 long rsp_unescape(uint8_t *p, size_t n)
 {
@@ -342,7 +318,7 @@ bool rsp_hex_decode(const char *hex, size_t n, uint8_t *out)
     if (n % 2)
         return false;
     for (size_t i = 0; i < n; i += 2) {
-        int hi = hexval((uint8_t)hex[i]), lo = hexval((uint8_t)hex[i + 1]);
+        int hi = hex_value((uint8_t)hex[i]), lo = hex_value((uint8_t)hex[i + 1]);
         if (hi < 0 || lo < 0)
             return false;
         out[i / 2] = (uint8_t)(hi << 4 | lo);
@@ -372,7 +348,7 @@ bool rsp_arg_hex(struct rsp_args *a, uint64_t *v)
     uint64_t x = 0;
     const char *start = a->p;
     int d;
-    while (a->p < a->end && (d = hexval((uint8_t)*a->p)) >= 0) {
+    while (a->p < a->end && (d = hex_value((uint8_t)*a->p)) >= 0) {
         if (x >> 60)
             return fail(a);   /* a 17th significant digit */
         x = x << 4 | (uint64_t)d;

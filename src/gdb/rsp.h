@@ -77,9 +77,8 @@ void rsp_put_hex(struct buf *b, const void *p, size_t n);
 /* Appends n bytes of binary data, escaping '#', '$', '}' and '*' as
  * 0x7d, byte ^ 0x20. */
 void rsp_put_escaped(struct buf *b, const void *p, size_t n);
-/* Appends printf-formatted text (no binary data: the caller keeps it free of
- * '#', '$', '}' and '*'). */
-void rsp_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Text replies are appended with buf_printf (util.h): the caller keeps them
+ * free of '#', '$', '}' and '*'. */
 /* Decodes escapes in place; the new length, or -1 for a dangling '}'. */
 long rsp_unescape(uint8_t *p, size_t n);
 /* Decodes n hex digits (n even) into out (n/2 bytes); false on a bad digit. */

@@ -40,15 +40,15 @@ void srv_console(struct server *s, const char *text, size_t len)
 void srv_put_thread(struct server *s, pid_t pid, pid_t tid)
 {
     if (s->multiprocess)
-        rsp_printf(&s->out, "p%x.%x", (unsigned)pid, (unsigned)tid);
+        buf_printf(&s->out, "p%x.%x", (unsigned)pid, (unsigned)tid);
     else
-        rsp_printf(&s->out, "%x", (unsigned)tid);
+        buf_printf(&s->out, "%x", (unsigned)tid);
 }
 
 void srv_error(struct server *s)
 {
     s->out.len = 0;
-    rsp_printf(&s->out, "E01");
+    buf_printf(&s->out, "E01");
 }
 
 static pid_t pick(struct server *s, pid_t chosen)
@@ -62,21 +62,21 @@ static void put_stop(struct server *s, const struct dbg_stop *st)
 {
     if (st->kind == DBG_STOP_EXITED || st->kind == DBG_STOP_KILLED) {
         if (st->kind == DBG_STOP_EXITED)
-            rsp_printf(&s->out, "W%02x", (unsigned)st->code & 0xff);
+            buf_printf(&s->out, "W%02x", (unsigned)st->code & 0xff);
         else
-            rsp_printf(&s->out, "X%02x", (unsigned)gdbsig_from_host(st->sig) & 0xff);
+            buf_printf(&s->out, "X%02x", (unsigned)gdbsig_from_host(st->sig) & 0xff);
         if (s->multiprocess)
-            rsp_printf(&s->out, ";process:%x", (unsigned)st->pid);
+            buf_printf(&s->out, ";process:%x", (unsigned)st->pid);
         return;
     }
     int sig = st->kind == DBG_STOP_SIGNAL ? gdbsig_from_host(st->sig)
             : st->kind == DBG_STOP_INTERRUPT ? gdbsig_from_host(SIGINT)
             : gdbsig_from_host(SIGTRAP);
-    rsp_printf(&s->out, "T%02x", (unsigned)sig & 0xff);
+    buf_printf(&s->out, "T%02x", (unsigned)sig & 0xff);
     if (st->tid > 0) {
-        rsp_printf(&s->out, "thread:");
+        buf_printf(&s->out, "thread:");
         srv_put_thread(s, st->pid, st->tid);
-        rsp_printf(&s->out, ";");
+        buf_printf(&s->out, ";");
     }
     static const char *const watch_names[] = {
         [DBG_WP_WRITE] = "watch", [DBG_WP_READ] = "rwatch", [DBG_WP_ACCESS] = "awatch",
@@ -84,21 +84,21 @@ static void put_stop(struct server *s, const struct dbg_stop *st)
     switch (st->kind) {
     case DBG_STOP_SWBREAK:
         if (s->swbreak)   /* only for clients that asked for it */
-            rsp_printf(&s->out, "swbreak:;");
+            buf_printf(&s->out, "swbreak:;");
         break;
     case DBG_STOP_HWBREAK:
         if (s->hwbreak)
-            rsp_printf(&s->out, "hwbreak:;");
+            buf_printf(&s->out, "hwbreak:;");
         break;
     case DBG_STOP_WATCH:
         if (st->watch_kind >= DBG_WP_WRITE && st->watch_kind <= DBG_WP_ACCESS)
-            rsp_printf(&s->out, "%s:%llx;", watch_names[st->watch_kind], (unsigned long long)st->addr);
+            buf_printf(&s->out, "%s:%llx;", watch_names[st->watch_kind], (unsigned long long)st->addr);
         break;
     case DBG_STOP_HISTORY_BEGIN:
-        rsp_printf(&s->out, "replaylog:begin;");
+        buf_printf(&s->out, "replaylog:begin;");
         break;
     case DBG_STOP_HISTORY_END:
-        rsp_printf(&s->out, "replaylog:end;");
+        buf_printf(&s->out, "replaylog:end;");
         break;
     default:
         break;
@@ -110,7 +110,7 @@ static void reply_stop(struct server *s, const struct dbg_stop *st)
 {
     if (st->kind == DBG_STOP_ERROR) {
         struct buf line = {0};
-        rsp_printf(&line, "rewind: %.*s\n", (int)strnlen(st->message, sizeof st->message), st->message);
+        buf_printf(&line, "rewind: %.*s\n", (int)strnlen(st->message, sizeof st->message), st->message);
         srv_console(s, (const char *)line.data, line.len);
         buf_free(&line);
     }
@@ -202,7 +202,7 @@ static void handle_set_thread(struct server *s, const char *p, size_t n)
         s->g_tid = chosen;
     else
         s->c_tid = chosen;
-    rsp_printf(&s->out, "OK");
+    buf_printf(&s->out, "OK");
 }
 
 static void handle_thread_alive(struct server *s, const char *p, size_t n)
@@ -213,7 +213,7 @@ static void handle_thread_alive(struct server *s, const char *p, size_t n)
     if (!rsp_arg_thread(&a, &pid, &tid) || !rsp_args_done(&a) || tid <= 0 ||
         (pid > 0 && pid != OPS(s)->pid(SELF(s))) || !OPS(s)->thread_alive(SELF(s), (pid_t)tid))
         return srv_error(s);
-    rsp_printf(&s->out, "OK");
+    buf_printf(&s->out, "OK");
 }
 
 /* ---- registers and memory ---- */
@@ -277,15 +277,17 @@ static void handle_write(struct server *s, const char *p, size_t n)
         uint64_t addr, len;
         if (rsp_arg_hex(&a, &addr) && rsp_arg_lit(&a, ",") && rsp_arg_hex(&a, &len) &&
             rsp_arg_lit(&a, ":") && len == 0 && rsp_args_done(&a)) {
-            rsp_printf(&s->out, "OK");
+            buf_printf(&s->out, "OK");
             return;
         }
     }
     /* gdb shows only "Cannot access memory" for a refused memory write: say
      * why on the terminal too (rewind debug shares it with gdb) */
-    rw_warn("writes to the program are refused: the replay must stay as recorded"
-            " (set var, print with a function call and jump cannot work on a replay)");
-    rsp_printf(&s->out, WRITE_REFUSED);
+    if (!s->warned_write)
+        rw_warn("writes to the program are refused: the replay must stay as recorded"
+                " (set var, print with a function call and jump cannot work on a replay)");
+    s->warned_write = true;
+    buf_printf(&s->out, WRITE_REFUSED);
 }
 
 /* ---- breakpoints ---- */
@@ -308,7 +310,7 @@ static void handle_breakpoint(struct server *s, const char *p, size_t n)
     bool ok = p[0] == 'Z' ? OPS(s)->insert(SELF(s), (enum dbg_bp_kind)type, addr, len)
                           : OPS(s)->remove(SELF(s), (enum dbg_bp_kind)type, addr, len);
     if (ok)
-        rsp_printf(&s->out, "OK");
+        buf_printf(&s->out, "OK");
     else
         srv_error(s);
 }
@@ -326,7 +328,7 @@ static void handle_v(struct server *s, const char *p, size_t n)
 {
     struct rsp_args a;
     if (srv_is(p, n, "vCont?")) {
-        rsp_printf(&s->out, "vCont;c;C;s;S");
+        buf_printf(&s->out, "vCont;c;C;s;S");
     } else if (srv_starts(p, n, "vCont;")) {
         rsp_args_init(&a, p + 5, n - 5);
         handle_vcont(s, &a);
@@ -340,7 +342,7 @@ static void handle_v(struct server *s, const char *p, size_t n)
     } else if (srv_starts(p, n, "vKill;")) {
         /* Nothing to kill in a replay; in extended-remote the client may run
          * again, in plain remote it hangs up. */
-        rsp_printf(&s->out, "OK");
+        buf_printf(&s->out, "OK");
     }
     /* vMustReplyEmpty, vAttach, vStopped, vCtrlC ...: empty, unsupported. */
 }
@@ -356,7 +358,7 @@ static void dispatch(struct server *s)
     switch (p[0]) {
     case '!':
         s->extended = true;
-        rsp_printf(&s->out, "OK");
+        buf_printf(&s->out, "OK");
         break;
     case '?':
         reply_current_stop(s);
@@ -369,7 +371,7 @@ static void dispatch(struct server *s)
             resume(s, DBG_BACKWARD, p[1] == 's', s->c_tid);
         break;
     case 'D':
-        rsp_printf(&s->out, "OK");
+        buf_printf(&s->out, "OK");
         s->done = true;
         break;
     case 'k':

@@ -58,7 +58,7 @@ static int fio_errno(int e)
 static void fail(struct server *s, int fio)
 {
     s->out.len = 0;
-    rsp_printf(&s->out, "F-1,%x", (unsigned)fio);
+    buf_printf(&s->out, "F-1,%x", (unsigned)fio);
 }
 
 /* A handle from the client: an index into s->files, never a raw fd (the
@@ -114,7 +114,7 @@ static void vf_open(struct server *s, struct rsp_args *a)
     if (fd < 0)
         return fail(s, fio_errno(err));
     s->files[slot] = fd;
-    rsp_printf(&s->out, "F%x", (unsigned)slot);
+    buf_printf(&s->out, "F%x", (unsigned)slot);
 }
 
 /* pread:HANDLE,COUNT,OFFSET */
@@ -136,7 +136,7 @@ static void vf_pread(struct server *s, struct rsp_args *a)
     if (got < 0) {
         fail(s, fio_errno(errno));
     } else {
-        rsp_printf(&s->out, "F%x;", (unsigned)got);
+        buf_printf(&s->out, "F%x;", (unsigned)got);
         rsp_put_escaped(&s->out, data, (size_t)got);
     }
     free(data);
@@ -175,7 +175,7 @@ static void vf_fstat(struct server *s, struct rsp_args *a)
     put_be(&p, (uint64_t)st.st_atime, 4);
     put_be(&p, (uint64_t)st.st_mtime, 4);
     put_be(&p, (uint64_t)st.st_ctime, 4);
-    rsp_printf(&s->out, "F%x;", (unsigned)sizeof raw);
+    buf_printf(&s->out, "F%x;", (unsigned)sizeof raw);
     rsp_put_escaped(&s->out, raw, sizeof raw);
 }
 
@@ -188,7 +188,7 @@ static void vf_close(struct server *s, struct rsp_args *a)
         return;
     close(fd);
     s->files[h] = -1;
-    rsp_printf(&s->out, "F0");
+    buf_printf(&s->out, "F0");
 }
 
 void srv_vfile_close_all(struct server *s)
@@ -209,7 +209,7 @@ void srv_vfile(struct server *s, const char *p, size_t n)
     rsp_arg_field(&a, ':', &op, &oplen);
 #define OP(name) (oplen == strlen(name) && memcmp(op, name, oplen) == 0)
     if (OP("setfs"))
-        rsp_printf(&s->out, "F0");   /* every process sees the recording's files */
+        buf_printf(&s->out, "F0");   /* every process sees the recording's files */
     else if (OP("open"))
         vf_open(s, &a);
     else if (OP("pread"))

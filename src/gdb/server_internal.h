@@ -19,6 +19,7 @@ struct server {
     bool replied;            /* the handler sent its reply itself */
     bool done;               /* detach or kill: end the session */
     bool failed;             /* the connection broke */
+    bool warned_write;       /* the user was told why writes are refused */
     bool multiprocess;       /* the client said multiprocess+ */
     bool swbreak, hwbreak;   /* the client understands these stop reasons */
     bool extended;           /* '!': extended-remote */

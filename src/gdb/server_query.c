@@ -66,7 +66,7 @@ static void handle_pass_signals(struct server *s, struct rsp_args *a)
             return srv_error(s);
     }
     OPS(s)->set_pass_signals(SELF(s), pass);
-    rsp_printf(&s->out, "OK");
+    buf_printf(&s->out, "OK");
 }
 
 /* ---- features and threads ---- */
@@ -85,7 +85,7 @@ static void handle_supported(struct server *s, struct rsp_args *a)
         else if (n == 8 && memcmp(f, "hwbreak+", 8) == 0)
             s->hwbreak = true;
     }
-    rsp_printf(&s->out, "PacketSize=%x;QStartNoAckMode+;qXfer:features:read+;qXfer:auxv:read+;"
+    buf_printf(&s->out, "PacketSize=%x;QStartNoAckMode+;qXfer:features:read+;qXfer:auxv:read+;"
                         "qXfer:exec-file:read+;qXfer:threads:read+;ReverseContinue+;ReverseStep+;"
                         "swbreak+;hwbreak+;multiprocess+;vContSupported+;QPassSignals+;QProgramSignals+",
                RSP_MAX_PACKET);
@@ -108,10 +108,10 @@ static void handle_thread_info(struct server *s)
     int n;
     pid_t *tids = thread_list(s, &n);
     pid_t pid = OPS(s)->pid(SELF(s));
-    rsp_printf(&s->out, n ? "m" : "l");
+    buf_printf(&s->out, n ? "m" : "l");
     for (int i = 0; i < n; i++) {
         if (i)
-            rsp_printf(&s->out, ",");
+            buf_printf(&s->out, ",");
         srv_put_thread(s, pid, tids[i]);
     }
     free(tids);
@@ -124,10 +124,10 @@ static void threads_xml(struct server *s, struct buf *doc)
     int n;
     pid_t *tids = thread_list(s, &n);
     pid_t pid = OPS(s)->pid(SELF(s));
-    rsp_printf(doc, "<?xml version=\"1.0\"?>\n<threads>\n");
+    buf_printf(doc, "<?xml version=\"1.0\"?>\n<threads>\n");
     for (int i = 0; i < n; i++)
-        rsp_printf(doc, "<thread id=\"p%x.%x\"/>\n", (unsigned)pid, (unsigned)tids[i]);
-    rsp_printf(doc, "</threads>\n");
+        buf_printf(doc, "<thread id=\"p%x.%x\"/>\n", (unsigned)pid, (unsigned)tids[i]);
+    buf_printf(doc, "</threads>\n");
     free(tids);
 }
 
@@ -183,21 +183,21 @@ static void handle_xfer(struct server *s, struct rsp_args *a)
         return;   /* writes: not supported */
     if (!rsp_arg_hex(a, &off) || !rsp_arg_lit(a, ",") || !rsp_arg_hex(a, &len) || !rsp_args_done(a)) {
         s->out.len = 0;
-        rsp_printf(&s->out, "E00");
+        buf_printf(&s->out, "E00");
         return;
     }
     struct buf doc = {0};
     bool unknown;
     if (!xfer_object(s, obj, olen, annex, alen, &doc, &unknown)) {
         if (!unknown)
-            rsp_printf(&s->out, "E00");
+            buf_printf(&s->out, "E00");
         buf_free(&doc);
         return;
     }
     if (len > MAX_XFER)
         len = MAX_XFER;
     if (off >= doc.len) {
-        rsp_printf(&s->out, "l");
+        buf_printf(&s->out, "l");
     } else {
         size_t n = len < doc.len - off ? (size_t)len : doc.len - (size_t)off;
         buf_put_u8(&s->out, off + n < doc.len ? 'm' : 'l');
@@ -227,15 +227,15 @@ static void handle_monitor(struct server *s, struct rsp_args *a)
     if (!OPS(s)->monitor(SELF(s), cmd, &text, &moved)) {
         if (text.len && text.data[text.len - 1] != '\n')
             buf_put_u8(&text, '\n');
-        rsp_printf(&text, "rewind: unknown monitor command '%s' (try monitor help)\n", cmd);
+        buf_printf(&text, "rewind: unknown monitor command '%s' (try monitor help)\n", cmd);
     }
     /* gdb expects no move after a monitor command: it keeps its caches.
      * `rewind debug` flushes them with a hook (cmd_debug.c); say how otherwise. */
     if (moved && !getenv("REWIND_GDB_HOOKED"))
-        rsp_printf(&text, "rewind: gdb shows the old position until `maintenance flush register-cache`"
+        buf_printf(&text, "rewind: gdb shows the old position until `maintenance flush register-cache`"
                           " and `maintenance flush dcache`\n");
     srv_console(s, (const char *)text.data, text.len);
-    rsp_printf(&s->out, "OK");
+    buf_printf(&s->out, "OK");
     buf_free(&text);
     free(cmd);
 }
@@ -253,19 +253,19 @@ void srv_query(struct server *s)
         handle_supported(s, &a);
     } else if (srv_is(p, n, "QStartNoAckMode")) {
         /* The OK still travels with an ack; the switch comes after it. */
-        rsp_printf(&s->out, "OK");
+        buf_printf(&s->out, "OK");
         srv_flush(s);
         s->conn.no_ack = true;
         s->replied = true;
     } else if (srv_is(p, n, "qAttached") || srv_starts(p, n, "qAttached:")) {
-        rsp_printf(&s->out, "1");   /* gdb detaches on quit instead of killing */
+        buf_printf(&s->out, "1");   /* gdb detaches on quit instead of killing */
     } else if (srv_is(p, n, "qC")) {
-        rsp_printf(&s->out, "QC");
+        buf_printf(&s->out, "QC");
         srv_put_thread(s, OPS(s)->pid(SELF(s)), OPS(s)->current_thread(SELF(s)));
     } else if (srv_is(p, n, "qfThreadInfo")) {
         handle_thread_info(s);
     } else if (srv_is(p, n, "qsThreadInfo")) {
-        rsp_printf(&s->out, "l");   /* qfThreadInfo listed them all */
+        buf_printf(&s->out, "l");   /* qfThreadInfo listed them all */
     } else if (srv_starts(p, n, "qXfer:")) {
         ARGS_AFTER("qXfer:");
         handle_xfer(s, &a);
@@ -277,9 +277,9 @@ void srv_query(struct server *s)
         handle_pass_signals(s, &a);
     } else if (srv_starts(p, n, "QProgramSignals:") || srv_starts(p, n, "qSymbol:")) {
         /* Signals are the recording's to deliver; we need no symbols. */
-        rsp_printf(&s->out, "OK");
+        buf_printf(&s->out, "OK");
     } else if (srv_is(p, n, "QNonStop:0")) {
-        rsp_printf(&s->out, "OK");
+        buf_printf(&s->out, "OK");
     } else if (srv_starts(p, n, "QNonStop:")) {
         srv_error(s);
     }

@@ -307,10 +307,10 @@ static const struct flag_bit mxcsr_bits[] = {
 
 static void put_flags(struct buf *out, const char *id, const struct flag_bit *f)
 {
-    rsp_printf(out, "<flags id=\"%s\" size=\"4\">\n", id);
+    buf_printf(out, "<flags id=\"%s\" size=\"4\">\n", id);
     for (; f->name; f++)
-        rsp_printf(out, "  <field name=\"%s\" start=\"%d\" end=\"%d\"/>\n", f->name, f->bit, f->bit);
-    rsp_printf(out, "</flags>\n");
+        buf_printf(out, "  <field name=\"%s\" start=\"%d\" end=\"%d\"/>\n", f->name, f->bit, f->bit);
+    buf_printf(out, "</flags>\n");
 }
 
 /* The views gdb offers of a 128-bit vector register. */
@@ -329,12 +329,12 @@ static void put_vec128(struct buf *out)
 {
     size_t n = sizeof vec128_views / sizeof vec128_views[0];
     for (size_t i = 0; i < n; i++)
-        rsp_printf(out, "<vector id=\"%s\" type=\"%s\" count=\"%d\"/>\n",
+        buf_printf(out, "<vector id=\"%s\" type=\"%s\" count=\"%d\"/>\n",
                    vec128_views[i].id, vec128_views[i].elem, vec128_views[i].count);
-    rsp_printf(out, "<union id=\"vec128\">\n");
+    buf_printf(out, "<union id=\"vec128\">\n");
     for (size_t i = 0; i < n; i++)
-        rsp_printf(out, "  <field name=\"%s\" type=\"%s\"/>\n", vec128_views[i].field, vec128_views[i].id);
-    rsp_printf(out, "  <field name=\"uint128\" type=\"uint128\"/>\n</union>\n");
+        buf_printf(out, "  <field name=\"%s\" type=\"%s\"/>\n", vec128_views[i].field, vec128_views[i].id);
+    buf_printf(out, "  <field name=\"uint128\" type=\"uint128\"/>\n</union>\n");
 }
 
 static void put_feature_types(struct buf *out, int f)
@@ -346,13 +346,13 @@ static void put_feature_types(struct buf *out, int f)
         put_flags(out, "i386_mxcsr", mxcsr_bits);
     } else if (f == F_AVX512) {
         put_vec128(out);
-        rsp_printf(out, "<vector id=\"v2ui128\" type=\"uint128\" count=\"2\"/>\n");
+        buf_printf(out, "<vector id=\"v2ui128\" type=\"uint128\" count=\"2\"/>\n");
     }
 }
 
 void tdesc_xml(unsigned feats, struct buf *out)
 {
-    rsp_printf(out, "<?xml version=\"1.0\"?>\n"
+    buf_printf(out, "<?xml version=\"1.0\"?>\n"
                     "<!DOCTYPE target SYSTEM \"gdb-target.dtd\">\n"
                     "<target version=\"1.0\">\n"
                     "<architecture>i386:x86-64</architecture>\n"
@@ -364,21 +364,21 @@ void tdesc_xml(unsigned feats, struct buf *out)
             continue;
         if (rg->feature != open) {
             if (open >= 0)
-                rsp_printf(out, "</feature>\n");
+                buf_printf(out, "</feature>\n");
             open = rg->feature;
-            rsp_printf(out, "<feature name=\"%s\">\n", feature_names[open]);
+            buf_printf(out, "<feature name=\"%s\">\n", feature_names[open]);
             put_feature_types(out, open);
         }
         for (int i = 0; i < rg->count; i++) {
             if (rg->count == 1)
-                rsp_printf(out, "<reg name=\"%s\"", rg->prefix);
+                buf_printf(out, "<reg name=\"%s\"", rg->prefix);
             else
-                rsp_printf(out, "<reg name=\"%s%d%s\"", rg->prefix, rg->first + i, rg->suffix);
-            rsp_printf(out, " bitsize=\"%d\" type=\"%s\"", rg->bits, rg->type);
+                buf_printf(out, "<reg name=\"%s%d%s\"", rg->prefix, rg->first + i, rg->suffix);
+            buf_printf(out, " bitsize=\"%d\" type=\"%s\"", rg->bits, rg->type);
             if (rg->group)
-                rsp_printf(out, " group=\"%s\"", rg->group);
-            rsp_printf(out, "/>\n");
+                buf_printf(out, " group=\"%s\"", rg->group);
+            buf_printf(out, "/>\n");
         }
     }
-    rsp_printf(out, "</feature>\n</target>\n");
+    buf_printf(out, "</feature>\n</target>\n");
 }

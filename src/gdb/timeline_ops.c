@@ -432,16 +432,6 @@ static char *op_file_copy(void *self, const char *path)
 
 /* ---- monitor commands and restarts ---- */
 
-static void say(struct buf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(struct buf *out, const char *fmt, ...)
-{
-    char line[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    buf_put(out, line, n < 0 ? 0 : (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
-}
 
 static bool parse_number(const char *s, uint64_t *v)
 {
@@ -464,7 +454,7 @@ static bool op_monitor(void *self, const char *cmd, struct buf *out, bool *moved
         cmd++;
     uint64_t n;
     if (!strcmp(cmd, "help") || !*cmd) {
-        say(out, "rewind monitor commands:\n"
+        buf_printf(out, "rewind monitor commands:\n"
                  "  when            the current event number\n"
                  "  checkpoint      remember the current position\n"
                  "  checkpoints     list them\n"
@@ -474,54 +464,54 @@ static bool op_monitor(void *self, const char *cmd, struct buf *out, bool *moved
     }
     if (!strcmp(cmd, "when")) {
         if (tl->ended)
-            say(out, "The replay is at its end (%lu events).\n", (unsigned long)tl->nevents);
+            buf_printf(out, "The replay is at its end (%lu events).\n", (unsigned long)tl->nevents);
         else
-            say(out, "Current event: %lu\n", (unsigned long)tl->here.win);
+            buf_printf(out, "Current event: %lu\n", (unsigned long)tl->here.win);
         return true;
     }
     if (!strcmp(cmd, "checkpoint")) {
         if (tl->ended || tl->nmarks == TL_MAX_MARKS) {
-            say(out, "rewind: cannot make a checkpoint here\n");
+            buf_printf(out, "rewind: cannot make a checkpoint here\n");
             return true;
         }
         tl->marks[tl->nmarks] = tl->here;
-        say(out, "Checkpoint %d at event %lu\n", tl->nmarks + 1, (unsigned long)tl->here.win);
+        buf_printf(out, "Checkpoint %d at event %lu\n", tl->nmarks + 1, (unsigned long)tl->here.win);
         tl->nmarks++;
         return true;
     }
     if (!strcmp(cmd, "checkpoints")) {
         if (!tl->nmarks)
-            say(out, "No checkpoints.\n");
+            buf_printf(out, "No checkpoints.\n");
         for (int i = 0; i < tl->nmarks; i++)
-            say(out, "%d: event %lu, thread %d, pc %#lx\n", i + 1, (unsigned long)tl->marks[i].win,
+            buf_printf(out, "%d: event %lu, thread %d, pc %#lx\n", i + 1, (unsigned long)tl->marks[i].win,
                 (int)tl->marks[i].tid, (unsigned long)tl->marks[i].ip);
         return true;
     }
     if (!strncmp(cmd, "restart ", 8) && parse_number(cmd + 8, &n)) {
         if (n < 1 || n > (uint64_t)tl->nmarks) {
-            say(out, "rewind: no checkpoint %lu (monitor checkpoints lists them)\n", (unsigned long)n);
+            buf_printf(out, "rewind: no checkpoint %lu (monitor checkpoints lists them)\n", (unsigned long)n);
             return true;
         }
         struct tl_pos p = tl->marks[n - 1];
         *moved = true;
         if (tl_goto(tl, &p))
-            say(out, "At checkpoint %lu (event %lu).\n", (unsigned long)n, (unsigned long)tl->here.win);
+            buf_printf(out, "At checkpoint %lu (event %lu).\n", (unsigned long)n, (unsigned long)tl->here.win);
         else
-            say(out, "rewind: cannot return to checkpoint %lu%s%s\n", (unsigned long)n, tl->error[0] ? ": " : "",
+            buf_printf(out, "rewind: cannot return to checkpoint %lu%s%s\n", (unsigned long)n, tl->error[0] ? ": " : "",
                 tl->error);
         return true;
     }
     if (!strncmp(cmd, "goto ", 5) && parse_number(cmd + 5, &n)) {
         if (n >= tl->nevents) {
-            say(out, "rewind: the recording has %lu events (0 to %lu)\n", (unsigned long)tl->nevents,
+            buf_printf(out, "rewind: the recording has %lu events (0 to %lu)\n", (unsigned long)tl->nevents,
                 (unsigned long)(tl->nevents ? tl->nevents - 1 : 0));
             return true;
         }
         *moved = true;
         if (tl_goto_event(tl, n) && !tl->ended)
-            say(out, "At event %lu.\n", (unsigned long)tl->here.win);
+            buf_printf(out, "At event %lu.\n", (unsigned long)tl->here.win);
         else
-            say(out, "rewind: event %lu is not part of process %d's run\n", (unsigned long)n, (int)tl->pid);
+            buf_printf(out, "rewind: event %lu is not part of process %d's run\n", (unsigned long)n, (int)tl->pid);
         return true;
     }
     return false;

@@ -223,17 +223,6 @@ static const char *const signames[] = {
 
 static void puts_(struct buf *b, const char *s) { buf_put(b, s, strlen(s)); }
 
-__attribute__((format(printf, 2, 3)))
-static void printf_(struct buf *b, const char *fmt, ...)
-{
-    char tmp[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        buf_put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
 
 static const char *lookup(const struct named *t, size_t n, uint64_t v)
 {
@@ -250,7 +239,7 @@ static void put_enum(struct buf *b, const struct named *t, size_t n, uint64_t v)
     if (s)
         puts_(b, s);
     else
-        printf_(b, "%d", (int)v);
+        buf_printf(b, "%d", (int)v);
 }
 
 /* A flag set: A|B|C, leftover bits in hex, zero (or "0") when nothing is set.
@@ -272,7 +261,7 @@ static void put_flags_after(struct buf *b, const struct named *t, size_t n, uint
     if (v) {
         if (any)
             buf_put_u8(b, '|');
-        printf_(b, "%#llx", (unsigned long long)v);
+        buf_printf(b, "%#llx", (unsigned long long)v);
         any = true;
     }
     if (!any)
@@ -290,7 +279,7 @@ static void put_flags(struct buf *b, const struct named *t, size_t n, uint64_t v
 static void put_ptr(struct buf *b, uint64_t p)
 {
     if (p)
-        printf_(b, "%#llx", (unsigned long long)p);
+        buf_printf(b, "%#llx", (unsigned long long)p);
     else
         puts_(b, "NULL");
 }
@@ -337,9 +326,9 @@ void format_cstring(struct buf *out, const uint8_t *s, size_t len, size_t max)
             buf_put_u8(out, c);
         } else if (i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '7') {
             /* a following digit would extend a short escape */
-            printf_(out, "\\%03o", c);
+            buf_printf(out, "\\%03o", c);
         } else {
-            printf_(out, "\\%o", c);
+            buf_printf(out, "\\%o", c);
         }
     }
     buf_put_u8(out, '"');
@@ -439,7 +428,7 @@ static bool put_timespec(struct fmt *f, uint64_t addr, const char *sub)
     int64_t t[2];
     if (!read_mem(f, addr, t, sizeof t))
         return false;
-    printf_(f->b, "{tv_sec=%lld, %s=%lld}", (long long)t[0], sub, (long long)t[1]);
+    buf_printf(f->b, "{tv_sec=%lld, %s=%lld}", (long long)t[0], sub, (long long)t[1]);
     return true;
 }
 
@@ -458,13 +447,13 @@ static bool put_stat(struct fmt *f, uint64_t addr)
     const char *type = lookup(file_types, COUNT(file_types), mode & 0170000);
     puts_(f->b, type ? type : "0");
     put_flags_after(f->b, mode_bits, COUNT(mode_bits), mode & 07000, NULL, true);
-    printf_(f->b, "|%#03o, ", mode & 0777);
+    buf_printf(f->b, "|%#03o, ", mode & 0777);
     if ((mode & 0170000) == 020000 || (mode & 0170000) == 060000) {
         unsigned major = (unsigned)(((rdev >> 8) & 0xfff) | ((rdev >> 32) & ~0xfffu));
         unsigned minor = (unsigned)((rdev & 0xff) | ((rdev >> 12) & ~0xffu));
-        printf_(f->b, "st_rdev=makedev(%#x, %#x), ...}", major, minor);
+        buf_printf(f->b, "st_rdev=makedev(%#x, %#x), ...}", major, minor);
     } else {
-        printf_(f->b, "st_size=%lld, ...}", (long long)size);
+        buf_printf(f->b, "st_size=%lld, ...}", (long long)size);
     }
     return true;
 }
@@ -474,7 +463,7 @@ static bool put_fd_pair(struct fmt *f, uint64_t addr)
     int32_t fds[2];
     if (!read_mem(f, addr, fds, sizeof fds))
         return false;
-    printf_(f->b, "[%d, %d]", fds[0], fds[1]);
+    buf_printf(f->b, "[%d, %d]", fds[0], fds[1]);
     return true;
 }
 
@@ -484,11 +473,11 @@ static bool put_wait_status(struct fmt *f, uint64_t addr)
     if (!read_mem(f, addr, &s, sizeof s))
         return false;
     if ((s & 0x7f) == 0)
-        printf_(f->b, "[{WIFEXITED(s) && WEXITSTATUS(s) == %d}]", (s >> 8) & 0xff);
+        buf_printf(f->b, "[{WIFEXITED(s) && WEXITSTATUS(s) == %d}]", (s >> 8) & 0xff);
     else if ((s & 0xff) == 0x7f)
-        printf_(f->b, "[{WIFSTOPPED(s) && WSTOPSIG(s) == %s}]", signal_name((s >> 8) & 0xff));
+        buf_printf(f->b, "[{WIFSTOPPED(s) && WSTOPSIG(s) == %s}]", signal_name((s >> 8) & 0xff));
     else
-        printf_(f->b, "[{WIFSIGNALED(s) && WTERMSIG(s) == %s%s}]", signal_name(s & 0x7f),
+        buf_printf(f->b, "[{WIFSIGNALED(s) && WTERMSIG(s) == %s%s}]", signal_name(s & 0x7f),
                 (s & 0x80) ? " && WCOREDUMP(s)" : "");
     return true;
 }
@@ -545,7 +534,7 @@ static bool put_iovec(struct fmt *f, uint64_t iov, uint64_t cnt, uint64_t bytes,
         else
             put_ptr(f->b, v[0]);
         bytes -= n;
-        printf_(f->b, ", iov_len=%llu}", (unsigned long long)v[1]);
+        buf_printf(f->b, ", iov_len=%llu}", (unsigned long long)v[1]);
     }
     buf_put_u8(f->b, ']');
     return true;
@@ -623,16 +612,16 @@ static void put_arg(struct fmt *f, int i, int kind)
     struct buf *b = f->b;
     uint64_t v = f->a[i];
     switch (kind) {
-    case A_INT:   printf_(b, "%d", (int)v); break;
-    case A_FD:    printf_(b, "%d", (int)v); break;
-    case A_UINT:  printf_(b, "%llu", (unsigned long long)v); break;
-    case A_LONG:  printf_(b, "%lld", (long long)v); break;
-    case A_HEX:   printf_(b, v ? "%#llx" : "%llu", (unsigned long long)v); break;
+    case A_INT:   buf_printf(b, "%d", (int)v); break;
+    case A_FD:    buf_printf(b, "%d", (int)v); break;
+    case A_UINT:  buf_printf(b, "%llu", (unsigned long long)v); break;
+    case A_LONG:  buf_printf(b, "%lld", (long long)v); break;
+    case A_HEX:   buf_printf(b, v ? "%#llx" : "%llu", (unsigned long long)v); break;
     case A_DIRFD:
         if ((int)v == -100)
             puts_(b, "AT_FDCWD");
         else
-            printf_(b, "%d", (int)v);
+            buf_printf(b, "%d", (int)v);
         break;
     case A_PATH:  put_cstr(f, v, PATHLEN_MAX); break;
     case A_STR:   put_cstr(f, v, STRLEN_MAX); break;
@@ -654,7 +643,7 @@ static void put_arg(struct fmt *f, int i, int kind)
     }
     case A_OPEN_FLAGS:   put_open_flags(b, v); break;
     case A_OFLAGS:       FLAGS(b, open_flags, v, "0"); break;
-    case A_MODE:         printf_(b, "%#03llo", (unsigned long long)v); break;
+    case A_MODE:         buf_printf(b, "%#03llo", (unsigned long long)v); break;
     case A_PROT:         FLAGS(b, prot_flags, v, "PROT_NONE"); break;
     case A_MAP_FLAGS: {
         const char *type = lookup(map_types, COUNT(map_types), v & 0xf);
@@ -683,7 +672,7 @@ static void put_arg(struct fmt *f, int i, int kind)
         if (s)
             puts_(b, s);
         else
-            printf_(b, "%#x", (unsigned)v);
+            buf_printf(b, "%#x", (unsigned)v);
         break;
     }
     case A_FCNTL_CMD:    ENUM(b, fcntl_cmds, v); break;
@@ -703,20 +692,20 @@ static void put_arg(struct fmt *f, int i, int kind)
     case A_FUTEX_OP: {
         const char *s = lookup(futex_cmds, COUNT(futex_cmds), v & 0x7f);
         if (s)
-            printf_(b, "%s%s", s, (v & 128) ? "_PRIVATE" : "");
+            buf_printf(b, "%s%s", s, (v & 128) ? "_PRIVATE" : "");
         else
-            printf_(b, "%#llx", (unsigned long long)(v & 0x7f));
+            buf_printf(b, "%#llx", (unsigned long long)(v & 0x7f));
         if (v & 256)
             puts_(b, "|FUTEX_CLOCK_REALTIME");
         if (v & ~0x1ffull)
-            printf_(b, "|%#llx", (unsigned long long)(v & ~0x1ffull));
+            buf_printf(b, "|%#llx", (unsigned long long)(v & ~0x1ffull));
         break;
     }
     case A_CLONE_FLAGS:   /* the low byte is the exit signal */
         if (v & ~0xffull || !v)
             FLAGS(b, clone_flags, v & ~0xffull, "0");
         if (v & 0xff)
-            printf_(b, "%s%s", (v & ~0xffull) ? "|" : "", signal_name((int)(v & 0xff)));
+            buf_printf(b, "%s%s", (v & ~0xffull) ? "|" : "", signal_name((int)(v & 0xff)));
         break;
     case A_WAIT_OPTS:    FLAGS(b, wait_opts, v, "0"); break;
     case A_EPOLL_OP:     ENUM(b, epoll_ops, v); break;
@@ -771,34 +760,34 @@ static void put_ret(struct fmt *f)
         const char *name = errno_name(err);
         const char *restart = lookup(restart_texts, COUNT(restart_texts), (uint64_t)err);
         if (restart)
-            printf_(b, " = ? %s (%s)", name, restart);
+            buf_printf(b, " = ? %s (%s)", name, restart);
         else if (name)
-            printf_(b, " = -1 %s (%s)", name, strerror(err));
+            buf_printf(b, " = -1 %s (%s)", name, strerror(err));
         else
-            printf_(b, " = -1 ERRNO_%d (%s)", err, strerror(err));
+            buf_printf(b, " = -1 ERRNO_%d (%s)", err, strerror(err));
         return;
     }
     switch (f->nr) {
     case __NR_mmap: case __NR_mremap: case __NR_brk: case __NR_shmat:
-        printf_(b, " = %#llx", (unsigned long long)ret);
+        buf_printf(b, " = %#llx", (unsigned long long)ret);
         return;
     case __NR_umask:
-        printf_(b, " = %#03llo", (unsigned long long)ret);
+        buf_printf(b, " = %#03llo", (unsigned long long)ret);
         return;
     case __NR_fcntl:
         if ((int)f->a[1] == 3) {  /* F_GETFL */
-            printf_(b, " = %#llx (flags ", (unsigned long long)ret);
+            buf_printf(b, " = %#llx (flags ", (unsigned long long)ret);
             put_open_flags(b, (uint64_t)ret);
             buf_put_u8(b, ')');
             return;
         }
         if ((int)f->a[1] == 1 && ret) {  /* F_GETFD */
-            printf_(b, " = %#llx (flags %s)", (unsigned long long)ret, ret == 1 ? "FD_CLOEXEC" : "?");
+            buf_printf(b, " = %#llx (flags %s)", (unsigned long long)ret, ret == 1 ? "FD_CLOEXEC" : "?");
             return;
         }
         break;
     }
-    printf_(b, " = %lld", (long long)ret);
+    buf_printf(b, " = %lld", (long long)ret);
 }
 
 void syscall_format(struct buf *out, long nr, const uint64_t args[6], int64_t ret,
@@ -807,9 +796,9 @@ void syscall_format(struct buf *out, long nr, const uint64_t args[6], int64_t re
     const struct syscall_info *si = syscall_lookup(nr);
     struct fmt f = { out, nr, args, ret, have_ret, have_ret && !is_error(ret), rd, ctx };
     if (!si) {
-        printf_(out, "syscall_%#lx(", (unsigned long)nr);
+        buf_printf(out, "syscall_%#lx(", (unsigned long)nr);
         for (int i = 0; i < 6; i++)
-            printf_(out, "%s%#llx", i ? ", " : "", (unsigned long long)args[i]);
+            buf_printf(out, "%s%#llx", i ? ", " : "", (unsigned long long)args[i]);
         buf_put_u8(out, ')');
     } else {
         puts_(out, si->name);

@@ -83,16 +83,6 @@ void trace_header_free(struct trace_header *h)
     memset(h, 0, sizeof *h);
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* Undoes put_escaped on s[0..n); NULL on a malformed escape. */
 static char *unescape(const char *s, size_t n)
@@ -109,9 +99,9 @@ static char *unescape(const char *s, size_t n)
         } else if (i + 1 < n && s[i + 1] == 'n') {
             *o++ = '\n';
             i++;
-        } else if (i + 3 < n && s[i + 1] == 'x' && hexval(s[i + 2]) >= 0 &&
-                   hexval(s[i + 3]) >= 0 && (hexval(s[i + 2]) | hexval(s[i + 3]))) {
-            *o++ = (char)(hexval(s[i + 2]) << 4 | hexval(s[i + 3]));
+        } else if (i + 3 < n && s[i + 1] == 'x' && hex_value(s[i + 2]) >= 0 &&
+                   hex_value(s[i + 3]) >= 0 && (hex_value(s[i + 2]) | hex_value(s[i + 3]))) {
+            *o++ = (char)(hex_value(s[i + 2]) << 4 | hex_value(s[i + 3]));
             i += 3;
         } else {
             free(out);

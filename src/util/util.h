@@ -44,6 +44,10 @@ void buf_put_u8(struct buf *b, uint8_t v);
 void buf_put_u32(struct buf *b, uint32_t v);
 void buf_put_u64(struct buf *b, uint64_t v);
 void buf_put_str(struct buf *b, const char *s); /* u32 length + bytes; NULL → 0xffffffff */
+/* Appends formatted text (no NUL). */
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The value of a hexadecimal digit, -1 if c is not one. */
+int hex_value(int c);
 void buf_free(struct buf *b);
 
 /* Bounds-checked reader over a byte range: every get fails (returns false and

@@ -21,25 +21,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static int failures, checks;
+#include "check.h"
 
-static void check(bool ok, const char *what, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void check(bool ok, const char *what, const char *fmt, ...)
-{
-    checks++;
-    if (ok) {
-        printf("ok   - %s\n", what);
-    } else {
-        failures++;
-        printf("FAIL - %s: ", what);
-        va_list ap;
-        va_start(ap, fmt);
-        vprintf(fmt, ap);
-        va_end(ap);
-        printf("\n");
-    }
-    fflush(stdout);
-}
 
 /* ---- the session: server in a thread, the test as client ---- */
 

@@ -23,26 +23,9 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-static int failures, checks;
-static char base[64];
+#include "check.h"
 
-static void check(bool ok, const char *what, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void check(bool ok, const char *what, const char *fmt, ...)
-{
-    checks++;
-    if (ok) {
-        printf("ok   - %s\n", what);
-    } else {
-        failures++;
-        printf("FAIL - %s: ", what);
-        va_list ap;
-        va_start(ap, fmt);
-        vprintf(fmt, ap);
-        va_end(ap);
-        printf("\n");
-    }
-    fflush(stdout);
-}
+static char base[64];
 
 /* ---- deterministic test events ---- */
 
