@@ -183,6 +183,15 @@ t_procs_sigchld_pselect()
     assert_grep '^[0-9]+ wake-ups, [0-9]+ SIGCHLD handled$' "$RR_OUT"
 }
 
+# ... with the SIGCHLD already pending when pselect and ppoll start: they
+# return at once, and the recording lists the delivery right after them.
+t_procs_sigchld_pselect_pending()
+{
+    record_replay_many -- "$BIN/tree_sigchld_pselect" pending
+    assert_grep '^pselect: -1 \(Interrupted system call\), handled 1$' "$RR_OUT"
+    assert_grep '^ppoll: -1 \(Interrupted system call\), handled 2$' "$RR_OUT"
+}
+
 # The dump of a forking recording shows the children's own tids.
 t_procs_dump_tids()
 {

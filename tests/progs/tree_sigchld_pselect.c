@@ -2,8 +2,14 @@
  * signal is blocked except inside pselect(), whose sigmask lets it in; the
  * handler only counts, and after each wake-up the parent reaps with
  * waitpid(WNOHANG).  Three children live for times that depend on their pids;
- * one of them writes to a pipe the parent also watches. */
+ * one of them writes to a pipe the parent also watches.
+ * With the argument `pending`, the SIGCHLD is already pending when the wait
+ * starts: a child exits while the parent waits for it with waitid(WNOWAIT)
+ * (not reaping it), then pselect() and, for a second child, ppoll() return
+ * at once, interrupted by it. */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,7 +28,29 @@ static void on_chld(int sig)
     handled++;
 }
 
-int main(void)
+/* One child exits; the parent waits for that without reaping it, so its
+ * SIGCHLD is pending (blocked) when the wait with the temporary mask starts. */
+static void pending(const sigset_t *old)
+{
+    for (int round = 0; round < 2; round++) {
+        siginfo_t si;
+        int n, status;
+        pid_t c = fork();
+
+        if (c == 0)
+            _exit(70 + round);
+        waitid(P_PID, (id_t)c, &si, WEXITED | WNOWAIT);
+        if (round == 0)
+            n = pselect(0, NULL, NULL, NULL, NULL, old);
+        else
+            n = ppoll(NULL, 0, NULL, old);
+        printf("%s: %d (%s), handled %d\n", round == 0 ? "pselect" : "ppoll", n, strerror(errno), (int)handled);
+        waitpid(c, &status, 0);
+        printf("child %d exited %d\n", c, WEXITSTATUS(status));
+    }
+}
+
+int main(int argc, char **argv)
 {
     struct sigaction sa = { 0 };
     sigset_t block, old;
@@ -39,6 +67,10 @@ int main(void)
         return 1;
     printf("parent %d\n", getpid());
     fflush(stdout);
+    if (argc > 1 && strcmp(argv[1], "pending") == 0) {
+        pending(&old);
+        return 0;
+    }
     for (int i = 0; i < KIDS; i++) {
         kids[i] = fork();
         if (kids[i] == 0) {
