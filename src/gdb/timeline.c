@@ -197,7 +197,10 @@ void tl_run(struct timeline *tl)
     struct task *cur = tl_task(tl, tl->here.tid);
     uint64_t skip = cur ? regs_ip(task_regs(cur)) : 0;
     tl->sw_watch = !tl_plan_watch_slots(tl);
-    if (tl->sw_watch && cur)
+    tl->has_watches = false;
+    for (int i = 0; i < tl->nbps; i++)
+        tl->has_watches |= tl->bps[i].kind >= DBG_WP_WRITE;
+    if (tl->has_watches && cur)
         tl_sw_watch_snapshot(tl, cur);
     tl_insert_all_bps(tl, skip);
     if (tl->here.at_start && tl->here.win == tl->win) {

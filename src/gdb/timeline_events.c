@@ -119,6 +119,7 @@ void tl_on_position(struct timeline *tl, struct task *t, uint64_t n, bool at_bp)
 void tl_watch_triggered(struct timeline *tl, struct task *t, int bp)
 {
     struct dbg_stop st = {.kind = DBG_STOP_WATCH, .addr = tl->bps[bp].addr, .watch_kind = tl->bps[bp].kind};
+    tl_sw_watch_check(tl, t); /* the values as they are now: the next change is news */
     if (tl->stepping == t) {
         tl->stepping = NULL;
         tl->step_syscall = false;
@@ -260,8 +261,23 @@ static enum eng_verdict tl_signal(void *self, struct eng_ctx *c)
 static void tl_syscall_exit(void *self, struct eng_ctx *c)
 {
     struct timeline *tl = self;
-    if (tl->stepping == c->task && tl->step_syscall)
+    /* The syscall's event is consumed: a position here (the thread about to
+     * run on) belongs to the next window, which the window hook has not
+     * announced yet. */
+    uint64_t win = tl->win;
+    tl->win = replay_position(tl->R);
+    bool triggered = false;
+    /* the debug registers do not see the kernel write: compare after each syscall */
+    if (tl->has_watches && tl_watching(tl) && !tl->paused && tl_is_target(tl, c->task)) {
+        int changed = tl_sw_watch_check(tl, c->task);
+        if (changed >= 0) {
+            tl_watch_triggered(tl, c->task, changed);
+            triggered = true;
+        }
+    }
+    if (!triggered && tl->stepping == c->task && tl->step_syscall)
         tl_on_step_done(tl, c->task);
+    tl->win = win;
 }
 
 static void tl_clone(void *self, struct eng_ctx *c)

@@ -123,7 +123,8 @@ struct timeline {
     struct tl_slot slots[TL_HWSLOTS];
     int nslots;
     bool sw_watch;          /* more watchpoints than debug registers: single-step and compare */
-    uint8_t *sw_vals[TL_MAX_BPS]; /* software watchpoints: values as last seen */
+    bool has_watches;       /* any watchpoint: also compared after every syscall */
+    uint8_t *sw_vals[TL_MAX_BPS]; /* watched values as last seen */
 
     /* the current window */
     uint64_t win;
