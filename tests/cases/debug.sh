@@ -1003,6 +1003,40 @@ time.sleep(120)'
     stop_bg
 }
 
+# A watchpoint on memory a syscall writes (read() into it): found going
+# forwards and backwards although the debug registers do not see the kernel.
+t_dbg_watch_kernel_write()
+{
+    local l_print
+    dbg_record dbg_kernel_write
+    assert_grep '^got hello$' "$RR_OUT"
+    dbg_line l_print dbg_kernel_write.c 'printf\("got'
+    dbg_gdb kwrite <<EOF
+break main
+continue
+watch buf[0]
+echo --- fwd\n
+continue
+continue
+echo --- end\n
+break dbg_kernel_write.c:$l_print
+continue
+echo --- rev\n
+reverse-continue
+bt 1
+echo --- rev2\n
+reverse-continue
+EOF
+    dbg_expect fwd "Old value = 0 '\\000'"
+    dbg_expect fwd "New value = 120 'x'"
+    dbg_expect fwd "New value = 104 'h'"
+    dbg_expect rev "Old value = 104 'h'"
+    dbg_expect rev "New value = 120 'x'"
+    dbg_expect_part rev 'read'
+    dbg_expect rev2 "Old value = 120 'x'"
+    dbg_expect rev2 "New value = 0 '\\000'"
+}
+
 # ---- bad traces --------------------------------------------------------------
 
 # rewind debug on a trace it cannot use: a `rewind: ` message, non-zero
