@@ -131,6 +131,7 @@ static bool restore_checkpoint(struct timeline *tl, int i)
     struct task *t = replay_task_of(tl->R, tl->ckpts[i].tid);
     if (!t) {
         snprintf(tl->error, sizeof tl->error, "a restored checkpoint has no thread");
+        free_checkpoints(tl);
         return false;
     }
     tl->tgid = t->tgid;
@@ -147,8 +148,12 @@ static bool restore_checkpoint(struct timeline *tl, int i)
 bool tl_rewind(struct timeline *tl, uint64_t win, bool before)
 {
     for (int i = tl->nckpts - 1; i >= 0; i--)
-        if (before ? tl->ckpts[i].win < win : tl->ckpts[i].win <= win)
-            return restore_checkpoint(tl, i);
+        if (before ? tl->ckpts[i].win < win : tl->ckpts[i].win <= win) {
+            if (restore_checkpoint(tl, i))
+                return true;
+            rw_warn("%s: going back from the start instead", tl->error);
+            break;            /* the checkpoints are gone: a new replay from the start */
+        }
     return tl_restart(tl);
 }
 
