@@ -33,7 +33,8 @@ static const char serve_usage[] =
     "Usage: rewind serve [DIR] --port N [-e EVENT] [-p PID]\n"
     "\n"
     "Serves a replay of the recording over the GDB remote protocol on 127.0.0.1:N\n"
-    "for a gdb or IDE started elsewhere: `target extended-remote 127.0.0.1:N`.\n"
+    "for a gdb or IDE started elsewhere: `target extended-remote 127.0.0.1:N`\n"
+    "(after `set remotetimeout 120`: going back can take longer than gdb's 2 s).\n"
     "One client at a time; each new client starts from the starting point again.\n"
     "Stops on SIGINT or SIGTERM.\n"
     "\n"
@@ -176,7 +177,9 @@ int cmd_serve(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
-    fprintf(stderr, "rewind: listening on 127.0.0.1:%d; in gdb: target extended-remote 127.0.0.1:%d\n",
+    fprintf(stderr,
+            "rewind: listening on 127.0.0.1:%d; in gdb: set remotetimeout 120, then"
+            " target extended-remote 127.0.0.1:%d\n",
             a.port, a.port);
     while (tl && !stop_serving) {
         int fd = rsp_accept(lfd, err, sizeof err);
@@ -205,12 +208,16 @@ int cmd_serve(int argc, char **argv)
     return 0;
 }
 
-/* gdb commands run before connecting: after a monitor command moved the
- * replay (goto, restart), gdb must forget the registers and memory it cached.
+/* gdb commands run before connecting: a patient reply timeout, and after a
+ * monitor command moved the replay (goto, restart), gdb must forget the
+ * registers and memory it cached.
  * Passed as a memfd that gdb reads through /proc/self/fd after our exec. */
 static char *gdb_hooks_file(void)
 {
     static const char hooks[] =
+        /* going back or `monitor goto` may take seconds: more than gdb's
+         * default 2 s wait for a reply, after which it gets out of step */
+        "set remotetimeout 120\n"
         "define hookpost-monitor\n"
         "  maintenance flush register-cache\n"
         "  maintenance flush dcache\n"
