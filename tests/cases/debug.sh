@@ -886,7 +886,7 @@ dbg_remote()
     DBG_NAME=$name
     DBG_OUT=$T/$name.out
     env -u DEBUGINFOD_URLS timeout -k 5 "$DBG_TIMEOUT" gdb -nx -q -batch \
-        -ex "target extended-remote 127.0.0.1:$DBG_PORT" -x "$T/$name.gdb" </dev/null >"$DBG_OUT" 2>&1
+        -ex "set remotetimeout 120" -ex "target extended-remote 127.0.0.1:$DBG_PORT" -x "$T/$name.gdb" </dev/null >"$DBG_OUT" 2>&1
     DBG_RC=$?
     if [ "$DBG_RC" = 124 ] || [ "$DBG_RC" = 137 ]; then
         dbg_show all
