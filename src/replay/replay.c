@@ -482,6 +482,22 @@ static bool wait_with_mask(struct replayer *R, struct rpt *p, struct task *t, co
     return true;
 }
 
+/* Readies the answer to p's current syscall, which replay does not run: true
+ * if the caller is to skip it with the recorded result (the memory at a moved
+ * program break is in place, the output printed again), false if it runs as
+ * rt_sigsuspend instead (see wait_with_mask).  The same whether the call is
+ * answered at its entry or, overtaken in the recording, at its completion. */
+static bool answer_from_trace(struct replayer *R, struct rpt *p, struct task *t)
+{
+    const struct event *ev = &p->cur;
+    if (wait_with_mask(R, p, t, ev))
+        return false;
+    if (ev->nr == SYS_brk)
+        replay_brk(R, t, ev);
+    echo_output(R, t, ev);
+    return true;
+}
+
 static enum eng_verdict rp_syscall_entry(void *self, struct eng_ctx *c)
 {
     struct replayer *R = self;
@@ -517,13 +533,9 @@ static enum eng_verdict rp_syscall_entry(void *self, struct eng_ctx *c)
             if (R->threads[i]->t && R->threads[i]->t->tgid == t->tgid)
                 emulate_robust_exit(R->threads[i]->t, R->threads[i]->rec_tid);
     }
-    if (!runs_for_real(cur) && wait_with_mask(R, p, t, cur))
-        return ENG_STOP;
     if (!runs_for_real(cur)) {
-        if (cur->nr == SYS_brk)
-            replay_brk(R, t, cur);
-        echo_output(R, t, cur);
-        ctx_emulate(c, cur->ret);
+        if (answer_from_trace(R, p, t))
+            ctx_emulate(c, cur->ret);
         return ENG_STOP;
     }
     /* A real call that was interrupted (rt_sigsuspend): make the signal pending
@@ -1005,8 +1017,7 @@ static void rp_schedule(void *self, struct tracer *tr, struct task *stopped)
                 if (runs_for_real(&p->cur)) {
                     if (!prepare_real(R, p, t, &p->cur))
                         return;
-                } else if (!wait_with_mask(R, p, t, &p->cur)) {
-                    echo_output(R, t, &p->cur);
+                } else if (answer_from_trace(R, p, t)) {
                     tracer_emulate_held(tr, t, p->cur.ret);
                 }
                 tracer_release(tr, t);

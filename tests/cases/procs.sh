@@ -192,6 +192,18 @@ t_procs_sigchld_pselect_pending()
     assert_grep '^ppoll: -1 \(Interrupted system call\), handled 2$' "$RR_OUT"
 }
 
+# Four processes moving their breaks; with --chaos some sbrk calls are switch
+# points (as a slow brk is under load), answered only at their completion: the
+# memory at the new break must be there all the same.
+t_procs_brk_chaos()
+{
+    local i
+    for i in 1 2 3; do
+        record_replay --chaos -- "$BIN/tree_brk"
+        assert_grep '^child [0-9]+: grew by 2621440, sum [0-9a-f]+, shrink: 0$' "$RR_OUT"
+    done
+}
+
 # The dump of a forking recording shows the children's own tids.
 t_procs_dump_tids()
 {
