@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -253,6 +254,10 @@ int cmd_debug(int argc, char **argv)
     if (server == 0) {
         close(ready[0]);
         setenv("REWIND_GDB_HOOKED", "1", 1); /* see gdb_hooks_file */
+        /* our parent becomes gdb: if it goes without connecting, so do we */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() == 1)
+            _exit(RW_EXIT_TOOL);
         signal(SIGINT, SIG_IGN);  /* ^C is gdb's: it sends an interrupt packet */
         signal(SIGPIPE, SIG_IGN);
         struct timeline *tl = open_timeline(&a);

@@ -25,6 +25,8 @@ bool tl_is_target(struct timeline *tl, struct task *t)
 
 struct task *tl_task(struct timeline *tl, int32_t rec_tid)
 {
+    if (!tl->R)
+        return NULL;
     struct task *t = replay_task_of(tl->R, rec_tid);
     return t && tl_is_target(tl, t) ? t : NULL;
 }
@@ -159,8 +161,11 @@ bool tl_rewind(struct timeline *tl, uint64_t win, bool before)
 
 bool tl_restart(struct timeline *tl)
 {
-    if (tl->nckpts && tl->ckpts[0].win == tl->start_win)
-        return restore_checkpoint(tl, 0);
+    if (tl->nckpts && tl->ckpts[0].win == tl->start_win) {
+        if (restore_checkpoint(tl, 0))
+            return true;
+        rw_warn("%s: replaying from the start instead", tl->error);
+    }
     free_checkpoints(tl);
     if (tl->R)
         replay_close(tl->R);
@@ -177,6 +182,7 @@ bool tl_restart(struct timeline *tl)
     tl->R = replay_open(&ro, &tl_engine, tl, err, sizeof err);
     if (!tl->R) {
         snprintf(tl->error, sizeof tl->error, "%.200s", err);
+        tl->ended = true;     /* nothing to look at any more */
         return false;
     }
     struct replay_hooks h = {.self = tl, .after_exec = tl_after_exec, .window = tl_window, .idle = tl_idle};
@@ -232,7 +238,21 @@ void tl_run(struct timeline *tl)
     tl->reinsert = 0;
     if (st == REPLAY_PAUSED && tl->paused)
         return;
-    struct task *last = tl_task(tl, tl->cur_tid);
+    /* the thread that ran into the end: the one the replay did not hold */
+    struct task *last = NULL;
+    struct tracer *tr = replay_tracer(tl->R);
+    for (int i = 0; i < tr->ntasks && st == REPLAY_CUT_SHORT; i++)
+        if (tl_is_target(tl, tr->tasks[i]) && !tracer_is_held(tr, tr->tasks[i]))
+            last = tr->tasks[i];
+    if (st == REPLAY_CUT_SHORT && tl->going_to_end) {
+        /* the end could not be reached as a position: stay at the end as it is */
+        tl->ended = true;
+        memset(&tl->stop, 0, sizeof tl->stop);
+        tl->stop.kind = DBG_STOP_HISTORY_END;
+        tl->stop.pid = tl->pid;
+        tl->stop.tid = tl->cur_tid;
+        return;
+    }
     if (st == REPLAY_CUT_SHORT && last && last->stop == STOP_SYSCALL_ENTRY) {
         /* The recording was interrupted: its history ends in front of a
          * syscall it has no result for.  Go to where the thread is about to
@@ -240,10 +260,13 @@ void tl_run(struct timeline *tl)
          * the event), with the registers it had there, so going back works. */
         struct tl_pos end = {.valid = true, .win = tl->win, .tid = replay_rec_tid(tl->R, last), .n = 1,
                              .ip = regs_ip(task_regs(last)) - ARCH_SYSCALL_INSN_LEN};
-        if (tl_goto(tl, &end)) {
+        tl->going_to_end = true;
+        bool there = tl_goto(tl, &end);
+        tl->going_to_end = false;
+        if (there)
             tl->stop.kind = DBG_STOP_HISTORY_END;
+        if (there || tl->ended)
             return;
-        }
         st = REPLAY_FAILED;
     }
     tl->ended = true;

@@ -48,7 +48,7 @@ struct tl_arrival *tl_arrival(struct timeline *tl, uint64_t addr)
     for (int i = 0; i < tl->narr; i++)
         if (tl->arr[i].addr == addr)
             return &tl->arr[i];
-    if (tl->narr == TL_MAX_BPS + 1)
+    if (tl->narr == TL_MAX_BPS + 2)
         return NULL;
     struct tl_arrival *a = &tl->arr[tl->narr++];
     a->addr = addr;
@@ -253,7 +253,8 @@ static enum eng_verdict tl_signal(void *self, struct eng_ctx *c)
         tl_watch_triggered(tl, t, tl->slots[hit].bp);
         return ENG_STOP;
     }
-    if (tl->stepping == t)
+    /* software watchpoints step every thread of the process: any step is news */
+    if (tl->stepping == t || (tl->sw_watch && tl_watching(tl) && tl_is_target(tl, t)))
         tl_on_step_done(tl, t);
     return ENG_STOP;
 }
@@ -503,7 +504,7 @@ enum replay_window tl_window(void *self, struct task *t, const struct event *ev)
         return WINDOW_GO;
     maybe_checkpoint(tl, t, ev);
     tl_set_debug_regs(tl, t);
-    if (tl->sw_watch && tl_watching(tl) && tl->goal != GOAL_STEP && !tl->stepping)
+    if (tl->sw_watch && tl_watching(tl) && tl->goal != GOAL_STEP && tl->stepping != t)
         tl_step_next(tl, t);
     /* A state delta (preemption, asynchronous signal) says where the thread
      * was when it was stopped, not how it got there.  gdb must see the code

@@ -87,6 +87,7 @@ struct timeline {
     struct replayer *R;
     struct trace_reader *files_reader; /* for trace_file_path */
     bool ended;             /* the session ran to its end (no tasks left) */
+    bool going_to_end;      /* looking for the end of an interrupted recording */
     char error[256];        /* the replay failed: why */
 
     int32_t pid;            /* recorded pid of the debugged process, 0 until it exists */
@@ -111,7 +112,7 @@ struct timeline {
     struct tl_pos here;     /* where the replay is */
 
     /* breakpoint bytes in the debugged process while it runs */
-    struct tl_inserted ins[TL_MAX_BPS + 1];
+    struct tl_inserted ins[TL_MAX_BPS + 2]; /* user's, a position's, a state delta's */
     int nins;
     uint64_t internal_bp;   /* a breakpoint of ours (a position's ip), 0: none */
     uint64_t delta_bp;      /* where the thread must get to before a state delta */
@@ -129,7 +130,7 @@ struct timeline {
     /* the current window */
     uint64_t win;
     bool win_seen;          /* the window began in this session */
-    struct tl_arrival arr[TL_MAX_BPS + 1];
+    struct tl_arrival arr[TL_MAX_BPS + 2];
     int narr;
     struct { uint64_t ip, n; } *steps; /* GOAL_STEPSCAN/STEPLAST: counts per ip */
     int nsteps, capsteps;

@@ -47,7 +47,7 @@ void tl_insert_bp(struct timeline *tl, struct task *t, uint64_t addr)
             return;
         *in = tl->ins[--tl->nins];
     }
-    if (tl->nins == TL_MAX_BPS + 1)
+    if (tl->nins == TL_MAX_BPS + 2)
         return;
     uint8_t orig, cc = INT3;
     if (task_read(t, addr, &orig, 1) != 1 || task_write(t, addr, &cc, 1) != 1)

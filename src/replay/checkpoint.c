@@ -20,6 +20,7 @@
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 struct replay_checkpoint {
     pid_t copy;               /* the stopped copy */
@@ -158,20 +159,41 @@ bool replay_restore(struct replayer *R, const struct replay_checkpoint *c, const
                     size_t errlen)
 {
     struct tracer *tr = &R->tr;
-    /* the live tree goes; the copy stays for the next time */
-    while (tr->ntasks > 0) {
-        struct task *t = tr->tasks[tr->ntasks - 1];
-        kill_traced(t->tid);
-        tracer_drop_task(tr, t);
+    /* The live tree goes; the copy stays for the next time.  Everything is
+     * killed first and reaped as it comes: a process leader is only reported
+     * once its other threads are, whatever order we would wait in. */
+    for (int i = 0; i < tr->ntasks; i++)
+        kill(tr->tasks[i]->tid, SIGKILL);
+    for (int waited = 0; tr->ntasks > 0 && waited < 5000;) {
+        int st;
+        pid_t r = waitpid(-1, &st, __WALL | WNOHANG);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            break;
+        if (r == 0) {
+            usleep(1000);
+            waited++;
+            continue;
+        }
+        if (!WIFEXITED(st) && !WIFSIGNALED(st)) {
+            ptrace(PTRACE_CONT, r, 0, 0); /* an exit event stop: let it finish dying */
+            continue;
+        }
+        struct task *t = tracer_find(tr, r);
+        if (t)
+            tracer_drop_task(tr, t);
     }
-    int st;
-    while (waitpid(-1, &st, __WALL | WNOHANG) > 0)
-        ;                     /* zombies of the tree, e.g. children it forked */
+    while (tr->ntasks > 0)
+        tracer_drop_task(tr, tr->tasks[tr->ntasks - 1]);
+    for (int i = 0; i < R->nthreads; i++)
+        R->threads[i]->t = NULL;  /* no pointer to a freed task may survive a failure below */
     struct task *k = task_adopt(c->copy);
     /* the copy is the parent of the processes it was forked into: reap them */
     for (int i = 0; i < 64 && task_inject_in_copy(k, SYS_wait4, (uint64_t)-1, 0, WNOHANG | __WALL) > 0; i++)
         ;
     pid_t fresh = task_inject_fork(k);
+    task_flush_regs(k);       /* the copy's registers as they were, for the next time */
     task_free(k);
     if (fresh <= 0) {
         snprintf(err, errlen, "cannot fork the checkpoint at event %lu", (unsigned long)c->seq);
