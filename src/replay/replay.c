@@ -850,6 +850,32 @@ static void complete_ran_ahead(struct replayer *R, struct rpt *p, struct tracer 
     p->cur_open = false;
 }
 
+/* The replay thread of recorded thread rec_tid when the recording has not
+ * named it yet: a child whose creator was overtaken inside clone, fork or
+ * vfork, so that the child's tid (the creator's result) comes later in the
+ * recording.  Two processes spawning at once leave two such children, so the
+ * creator is found by that result further on, and its child here is the one;
+ * NULL if it has not made that child here yet.  With no creator in sight, the
+ * one unnamed thread it must be. */
+static struct rpt *unnamed_thread(struct replayer *R, int32_t rec_tid)
+{
+    const struct event *ev;
+    for (int i = 0; (ev = event_ahead(R, i)); i++) {
+        bool creates = ev->nr == SYS_clone || ev->nr == SYS_fork || ev->nr == SYS_vfork;
+        if (ev->type != EV_SYSCALL || !creates || (ev->flags & EVF_ENTRY_ONLY) || ev->ret != rec_tid)
+            continue;
+        struct rpt *creator = rpt_of_rec(R, ev->tid);
+        for (int j = 0; creator && creator->child && j < R->nthreads; j++)
+            if (R->threads[j]->t == creator->child && !R->threads[j]->rec_tid)
+                return R->threads[j];
+        return NULL;
+    }
+    for (int i = 0; i < R->nthreads; i++)
+        if (R->threads[i]->t && !R->threads[i]->rec_tid)
+            return R->threads[i];
+    return NULL;
+}
+
 /* The replay scheduler: whichever thread the next recorded event belongs to is
  * the only one that runs; the others stay stopped where they are. */
 static void rp_schedule(void *self, struct tracer *tr, struct task *stopped)
@@ -887,11 +913,7 @@ static void rp_schedule(void *self, struct tracer *tr, struct task *stopped)
         const struct event *ev = &R->next;
         struct rpt *p = rpt_of_rec(R, ev->tid);
         if (!p) {
-            /* A thread the recording has not named yet: a child whose creator
-             * was overtaken inside clone/vfork.  It is the one unnamed thread. */
-            for (int i = 0; i < R->nthreads && !p; i++)
-                if (R->threads[i]->t && !R->threads[i]->rec_tid)
-                    p = R->threads[i];
+            p = unnamed_thread(R, ev->tid);
             if (!p) {
                 rw_dbg("schedule: event %lu waits for thread %d to be born", (unsigned long)ev->seq, ev->tid);
                 return;
