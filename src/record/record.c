@@ -39,6 +39,7 @@ struct rtask *rtask_of(struct recorder *R, struct task *t)
         rw_fatal("too many threads (limit %d)", MAX_TASKS);
     struct rtask *rt = xcalloc(1, sizeof *rt);
     rt->tid = t->tid;
+    rt->first_seen_ns = now_ns();
     R->tasks[R->ntasks++] = rt;
     return rt;
 }
@@ -875,6 +876,7 @@ static void rec_clone(void *self, struct eng_ctx *c)
     }
     if (flags & CLONE_VFORK)
         child->vfork_parent = c->task->tid;
+    child->introduced = true;
     child->queued = ++R->queue_clock;
 }
 
@@ -987,6 +989,7 @@ int record_main(const struct record_options *o)
     tracer_set_scheduler(&tr, record_schedule, R, R->slice_ms);
     tracer_add_task(&tr, t);
     struct rtask *first = rtask_of(R, t);
+    first->introduced = true;
     first->fds = xcalloc(1, sizeof *first->fds);
     first->fds->users = 1;
     first->fds->kind[1] = FD_STDOUT;

@@ -44,6 +44,12 @@ struct rtask {
     struct buf peek;              /* what a kernel-side copy to stdout/stderr may send */
     enum fd_kind peek_kind;
     uint64_t queued;              /* run-queue order: smaller runs first */
+    /* Its creator's clone event has been seen (rec_clone; the first thread:
+     * from the start).  A new thread can stop before that event is reported,
+     * and until then it may not run: its address space, its fd table and
+     * whether it is a vfork child are not known yet (see pick_ready). */
+    bool introduced;
+    uint64_t first_seen_ns;       /* when the recorder first saw it */
     bool needs_memtrack;          /* attach written-page tracking at its next stop */
     /* vfork: the parent wakes up inside the child's execve, before the child's
      * exec is recorded; its vfork result waits here until then, so that replay

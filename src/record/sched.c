@@ -42,6 +42,20 @@ static uint64_t slice_ns(struct recorder *R)
     return ms * 1000000ull;
 }
 
+/* How long a new thread waits for its creator's clone event before it runs
+ * anyway (the creator was killed at that stop, say). */
+#define INTRODUCTION_WAIT_NS 1000000000ull
+
+/* Whether thread x may run: not before its creator's clone event is seen (the
+ * kernel may report the new thread's first stop earlier; ran then, a vfork
+ * child could exec before the recorder knew it was one, and its parent's
+ * vfork result would then be held back past the parent's next syscalls). */
+static bool introduced(struct recorder *R, struct task *x)
+{
+    struct rtask *rt = rtask_of(R, x);
+    return rt->introduced || now_ns() - rt->first_seen_ns > INTRODUCTION_WAIT_NS;
+}
+
 /* Tasks stopped and waiting to run, other than the current one. */
 static struct task *pick_ready(struct recorder *R, struct tracer *tr)
 {
@@ -50,7 +64,7 @@ static struct task *pick_ready(struct recorder *R, struct tracer *tr)
     int n = 0;
     for (int i = 0; i < tr->ntasks; i++) {
         struct task *x = tr->tasks[i];
-        if (x == R->current || !tracer_is_held(tr, x))
+        if (x == R->current || !tracer_is_held(tr, x) || !introduced(R, x))
             continue;
         n++;
         uint64_t q = R->chaos ? rnd(R) : rtask_of(R, x)->queued;

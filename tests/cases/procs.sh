@@ -204,6 +204,20 @@ t_procs_brk_chaos()
     done
 }
 
+# Two processes spawning programs at once (vfork + exec, posix_spawn), under
+# --chaos: both are often inside vfork while their children run, and the
+# recording names the children only later.  Replay must not take one child
+# for the other, and the recorder must not run a child before it knows it is
+# a vfork child (make -j2 and its compiler drivers do all this).
+t_procs_spawn_pair_chaos()
+{
+    local i
+    for i in 1 2 3; do
+        record_replay --chaos -- "$BIN/tree_spawn_pair"
+        assert_grep '^child [0-9]+ \(posix_spawn\): 0 of 30 runs failed$' "$RR_OUT"
+    done
+}
+
 # The dump of a forking recording shows the children's own tids.
 t_procs_dump_tids()
 {
