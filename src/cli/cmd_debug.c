@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 static const char debug_usage[] =
-    "Usage: rewind debug [DIR] [-e EVENT] [-p PID] [-- GDB-ARGS...]\n"
+    "Usage: rewind debug [DIR] [-e EVENT] [-p PID] [--checkpoint-interval N] [-- GDB-ARGS...]\n"
     "\n"
     "Starts gdb on a replay of the recording (default: the latest), stopped at the\n"
     "start of the first process, at event EVENT, or in process PID of the tree.\n"
@@ -28,6 +28,9 @@ static const char debug_usage[] =
     "\n"
     "  -e, --event EVENT  start at event EVENT (see rewind dump)\n"
     "  -p, --pid PID      debug process PID of the recording (see rewind ps)\n"
+    "  --checkpoint-interval N\n"
+    "                     checkpoint the replay every N events (default: 1/64 of\n"
+    "                     the recording, at least 256; 0: never)\n"
     "  -h, --help         show this help\n";
 
 static const char serve_usage[] =
@@ -42,6 +45,8 @@ static const char serve_usage[] =
     "  --port N           the TCP port (loopback only)\n"
     "  -e, --event EVENT  start at event EVENT\n"
     "  -p, --pid PID      debug process PID of the recording\n"
+    "  --checkpoint-interval N\n"
+    "                     checkpoint the replay every N events (0: never)\n"
     "  -h, --help         show this help\n";
 
 struct debug_args {
@@ -69,6 +74,7 @@ static int parse(int argc, char **argv, const char *usage, bool serve, struct de
         {"event", required_argument, 0, 'e'},
         {"pid", required_argument, 0, 'p'},
         {"port", required_argument, 0, 'P'},
+        {"checkpoint-interval", required_argument, 0, 'C'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
@@ -108,6 +114,13 @@ static int parse(int argc, char **argv, const char *usage, bool serve, struct de
                 return 2;
             }
             a->port = (int)v;
+            break;
+        case 'C':
+            if (!parse_u64(optarg, &v)) {
+                rw_warn("--checkpoint-interval wants a number of events, not '%s'", optarg);
+                return 2;
+            }
+            a->tl.checkpoint_interval = v ? v : UINT64_MAX;
             break;
         case 'h':
             fputs(usage, stdout);

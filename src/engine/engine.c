@@ -333,6 +333,34 @@ void tracer_add_held(struct tracer *tr, struct task *t)
     k->held = true;
 }
 
+void tracer_add_held_entry(struct tracer *tr, struct task *t, int depth)
+{
+    tracer_add_held(tr, t);
+    struct core *k = core_of(t);
+    regs_t *r = task_regs(t);
+    k->in_entry = true;
+    k->held_entry = true;
+    k->depth = depth;
+    k->emulated = false;
+    k->nr = (long)regs_sysno(r);
+    for (int a = 0; a < 6; a++)
+        k->args[a] = regs_arg(r, a);
+}
+
+bool tracer_held_entry(struct tracer *tr, struct task *t, int *depth)
+{
+    struct core *k = core_of(t);
+    if (!k->held || !k->held_entry || !k->in_entry || k->emulated)
+        return false;
+    *depth = k->depth;
+    return true;
+}
+
+int tracer_pending_signal(struct tracer *tr, struct task *t)
+{
+    return core_of(t)->resume_sig;
+}
+
 void tracer_drop_task(struct tracer *tr, struct task *t)
 {
     remove_task(tr, t);

@@ -113,6 +113,14 @@ void tracer_add_task(struct tracer *tr, struct task *t);
 /* Adds a task that is already stopped and known (a restored checkpoint): it
  * is held, as if its stop had been dispatched, until the scheduler releases it. */
 void tracer_add_held(struct tracer *tr, struct task *t);
+/* The same for a task stopped at a syscall entry that the engines [0, depth)
+ * saw and the last of them held (ENG_HOLD): they see its exit as usual. */
+void tracer_add_held_entry(struct tracer *tr, struct task *t, int depth);
+/* Whether t is held at a syscall entry by ENG_HOLD, not yet answered
+ * (tracer_emulate_held); *depth: the engines that saw the entry. */
+bool tracer_held_entry(struct tracer *tr, struct task *t, int *depth);
+/* The signal a held task will get when released (0: none). */
+int tracer_pending_signal(struct tracer *tr, struct task *t);
 /* Forgets a task (killed and reaped by the caller) and frees it. */
 void tracer_drop_task(struct tracer *tr, struct task *t);
 /* Runs until every task has exited or stop_requested; returns the first task's wait status. */

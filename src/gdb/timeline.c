@@ -120,12 +120,35 @@ static void free_checkpoints(struct timeline *tl)
     tl->nckpts = 0;
 }
 
+/* The processes get new tgids at a restore: the images follow them by their
+ * recorded pids (found before the restore from the live tree if need be). */
+static void rename_images(struct timeline *tl, bool after)
+{
+    struct tracer *tr = replay_tracer(tl->R);
+    for (int i = 0; i < tl->nimages; i++) {
+        struct tl_image *im = &tl->images[i];
+        pid_t tgid = 0;
+        for (int j = 0; j < tr->ntasks; j++) {
+            struct task *t = tr->tasks[j];
+            if (!after && t->tgid == im->tgid && !im->rec_pid)
+                im->rec_pid = replay_rec_pid(tl->R, t);
+            if (after && im->rec_pid && replay_rec_pid(tl->R, t) == im->rec_pid)
+                tgid = t->tgid;
+        }
+        if (after)
+            im->tgid = tgid;
+    }
+}
+
 /* Brings the replay back to the checkpoint i: paused at the start of its window. */
 static bool restore_checkpoint(struct timeline *tl, int i)
 {
     char err[256];
     reset_run_state(tl);
-    if (!replay_restore(tl->R, tl->ckpts[i].c, tl->opts.dir, err, sizeof err)) {
+    rename_images(tl, false);
+    bool restored = replay_restore(tl->R, tl->ckpts[i].c, tl->opts.dir, err, sizeof err);
+    rename_images(tl, true);
+    if (!restored) {
         snprintf(tl->error, sizeof tl->error, "%.200s", err);
         free_checkpoints(tl);
         return false;
@@ -334,6 +357,8 @@ struct timeline *timeline_open(const struct timeline_options *o, char *err, size
     tl_scan_trace(tl);
     /* about 64 checkpoints over the recording, at least 256 events apart */
     tl->ckpt_every = tl->nevents / 64 > 256 ? tl->nevents / 64 : 256;
+    if (o->checkpoint_interval)
+        tl->ckpt_every = o->checkpoint_interval;
     if (o->event && o->event >= tl->nevents) {
         snprintf(err, errlen, "the recording has %lu events (0 to %lu): no event %lu", (unsigned long)tl->nevents,
                  (unsigned long)(tl->nevents ? tl->nevents - 1 : 0), (unsigned long)o->event);

@@ -24,6 +24,8 @@ struct timeline_options {
     const char *dir;
     pid_t pid;            /* recorded pid to debug (0: the first process) */
     uint64_t event;       /* start at this event (0: at the start of the process) */
+    uint64_t checkpoint_interval; /* events between automatic checkpoints (0: 1/64 of
+                                   * the recording, at least 256); UINT64_MAX: none */
 };
 
 /* Opens the recording and runs the replay to the starting point.  NULL with

@@ -391,6 +391,7 @@ void tl_after_exec(void *self, struct task *t, const struct event *ev)
 {
     struct timeline *tl = self;
     struct tl_image *im = image_of(tl, t->tgid, true);
+    im->rec_pid = ev->pid;
     read_auxv(t, im);
     /* the executable: the mapping that holds the entry point */
     uint64_t entry = 0;
@@ -421,7 +422,7 @@ void tl_after_exec(void *self, struct task *t, const struct event *ev)
  * enough behind (and the replay can be checkpointed here at all). */
 static void maybe_checkpoint(struct timeline *tl, struct task *t, const struct event *ev)
 {
-    if (tl->nckpts == TL_MAX_CKPTS || tl->stepping || tl->goal == GOAL_STEPSCAN || tl->goal == GOAL_STEPLAST ||
+    if (tl->nckpts == TL_MAX_CKPTS || tl->ckpt_every == UINT64_MAX || tl->stepping || tl->goal == GOAL_STEPSCAN || tl->goal == GOAL_STEPLAST ||
         tl->goal == GOAL_START || tl->paused || ev->seq < tl->start_win)
         return;
     int last = -1;

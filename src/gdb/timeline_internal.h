@@ -64,7 +64,8 @@ struct tl_inserted {
 /* What a process of the session runs: its last exec's path and auxv. */
 #define TL_MAX_IMAGES 64
 struct tl_image {
-    pid_t tgid;
+    pid_t tgid;             /* in the current session (0: none any more) */
+    int32_t rec_pid;        /* recorded pid, 0 until known */
     char *path;
     uint8_t auxv[1024];
     size_t auxv_len;

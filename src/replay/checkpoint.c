@@ -1,14 +1,20 @@
-/* checkpoint — fork-based checkpoints of a replay, so that a debugger going
- * backwards re-executes from the nearest checkpoint, not from the start.
+/* checkpoint — fork-based checkpoints of the replayed tree, so that a debugger
+ * going backwards re-executes from the nearest checkpoint, not from the start.
  *
- * A checkpoint is a copy of the replayed process made with fork() from inside
- * it (task_inject_fork), kept stopped, plus the little replayer state that a
- * "clean" point has: the next event, the thread's recorded id, the program
- * break.  Restoring kills the live tree, forks the copy again (the copy stays
- * for later restores), loads the saved registers into the new process and
- * moves the trace reader to the saved event.  Only a replay that is one
- * process with one thread, held where a new window begins, with no shared
- * writable mapping (fork would share it with the copy), can be checkpointed. */
+ * A checkpoint holds, for every process of the tree, a copy made with fork()
+ * from inside one of its threads (task_inject_fork) and kept stopped, and for
+ * every thread what the copy does not carry: registers, extended state, signal
+ * mask, robust futex list, the tid address cleared at exit, the alternate
+ * signal stack, and whether it waits at a syscall entry (with the recorded
+ * call it waits in).  Restoring kills the live tree, forks each copy again
+ * (the copy stays for later restores), makes the other threads again inside
+ * the new process with injected clone() calls, loads each thread's state, and
+ * moves the trace reader to the saved event.
+ *
+ * Only a "still" replay can be checkpointed: every thread held either where a
+ * new window begins (nothing pending: no signal on its way, no call half done)
+ * or at the entry of a call the recording completes later; and no process maps
+ * anything shared (fork would share it with the copy, which must not change). */
 #include "replay_internal.h"
 #include "addrspace.h"
 #include "../util/util.h"
@@ -22,19 +28,45 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-struct replay_checkpoint {
-    pid_t copy;               /* the stopped copy */
-    uint64_t seq;             /* the event the replay was heading to */
-    regs_t regs;
+/* One thread of the tree at the checkpoint (or one that had exited by then). */
+struct ck_thread {
     int32_t rec_tid;
-    uint64_t brk;
-    int32_t leader_rec_tid;
-    struct gone { int32_t rec_tid; int status; bool kill_sent; } *gone; /* threads that exited */
-    int ngone;
+    bool gone;                /* exited: status and kill_sent are all there is */
+    int status;
+    bool kill_sent;
+    int proc;                 /* its process in procs[] */
+    regs_t regs;
+    uint8_t *xstate;
+    uint32_t xstate_len;
+    uint64_t sigmask;
+    uint64_t robust_head, robust_len;
+    uint64_t clear_tid;
+    struct altstack altstack;
+    bool at_entry;            /* held at the entry of the recorded call entry_seq */
+    int depth;                /* the engines that saw that entry */
+    uint64_t entry_seq;
+    struct task *t;           /* while restoring: the thread made again */
 };
 
-/* Whether a process maps anything writable and shared. */
-static bool has_shared_writable(pid_t pid)
+struct ck_process {
+    pid_t tgid;               /* when the checkpoint was taken */
+    pid_t copy;               /* the stopped copy (0 until made) */
+    int forker;               /* the thread the copy was forked from */
+    uint64_t brk;
+    struct task *fresh;       /* while restoring: the new process's first thread */
+};
+
+struct replay_checkpoint {
+    uint64_t seq;             /* the event the replay was heading to */
+    int32_t leader_rec_tid;
+    struct ck_thread *threads; /* in the replayer's order */
+    int nthreads;
+    struct ck_process *procs;
+    int nprocs;
+};
+
+/* Whether a process maps anything shared. */
+static bool has_shared_mapping(pid_t pid)
 {
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/maps", pid);
@@ -44,7 +76,7 @@ static bool has_shared_writable(pid_t pid)
     bool found = false;
     for (char *line = maps; line && *line && !found;) {
         char perms[8] = "";
-        if (sscanf(line, "%*x-%*x %7s", perms) == 1 && perms[1] == 'w' && perms[3] == 's')
+        if (sscanf(line, "%*x-%*x %7s", perms) == 1 && perms[3] == 's')
             found = true;
         line = strchr(line, '\n');
         if (line)
@@ -54,56 +86,67 @@ static bool has_shared_writable(pid_t pid)
     return found;
 }
 
-static struct rpt *the_live_thread(struct replayer *R)
+/* The kernel's "restart me" results: the call is not really over. */
+static bool restarting(const regs_t *r)
 {
-    struct rpt *live = NULL;
-    for (int i = 0; i < R->nthreads; i++)
-        if (R->threads[i]->t) {
-            if (live)
-                return NULL;
-            live = R->threads[i];
-        }
-    return live;
+    int64_t ret = (int64_t)regs_ret(r);
+    return ret >= -516 && ret <= -512;
+}
+
+/* Whether a live thread is in a state a checkpoint can make again. */
+static bool thread_is_still(struct replayer *R, const struct rpt *q)
+{
+    struct tracer *tr = &R->tr;
+    struct task *u = q->t;
+    if (!tracer_is_held(tr, u) || tracer_is_listening(tr, u) || tracer_pending_signal(tr, u))
+        return false;
+    if (!q->rec_tid || q->ran_ahead || q->have_real_ret || q->completion_taken || q->mmap_fd >= 0 ||
+        q->signal_sent_early || q->masked_wait || q->settid_addr || q->child)
+        return false;
+    int depth;
+    if (q->entry_held)
+        return q->cur_open && u->stop == STOP_SYSCALL_ENTRY && tracer_held_entry(tr, u, &depth);
+    if (q->cur_open)
+        return false;
+    if (u->stop == STOP_SYSCALL_EXIT)
+        return !restarting(task_regs(u));
+    return u->stop == STOP_SIGNAL || u->stop == STOP_GROUP;
 }
 
 bool replay_can_checkpoint(struct replayer *R, struct task *t)
 {
-    struct rpt *p = the_live_thread(R);
-    if (R->tr.ntasks != 1 || !p || p->t != t || !R->have_next || !tracer_is_held(&R->tr, t))
+    struct tracer *tr = &R->tr;
+    if (!R->have_next || !tracer_is_held(tr, t))
         return false;
-    if (t->stop != STOP_SYSCALL_EXIT || p->cur_open || p->entry_held || p->ran_ahead || p->have_real_ret ||
-        p->completion_taken || p->mmap_fd >= 0 || p->signal_sent_early || p->masked_wait || p->settid_addr)
-        return false;
-    return !has_shared_writable(t->tgid);
+    int live = 0;
+    for (int i = 0; i < R->nthreads; i++) {
+        const struct rpt *q = R->threads[i];
+        if (!q->t)
+            continue;
+        live++;
+        if (!thread_is_still(R, q))
+            return false;
+    }
+    if (live != tr->ntasks)
+        return false;         /* a task the replayer does not know yet */
+    for (int i = 0; i < tr->ntasks; i++) {
+        bool first_of_process = true;
+        for (int j = 0; j < i; j++)
+            first_of_process &= tr->tasks[j]->tgid != tr->tasks[i]->tgid;
+        if (first_of_process && has_shared_mapping(tr->tasks[i]->tgid))
+            return false;
+    }
+    return true;
 }
 
-struct replay_checkpoint *replay_checkpoint(struct replayer *R, struct task *t)
+static int process_of(struct replay_checkpoint *c, pid_t tgid)
 {
-    if (!replay_can_checkpoint(R, t))
-        return NULL;
-    struct rpt *p = the_live_thread(R);
-    pid_t copy = task_inject_fork(t);
-    if (copy <= 0)
-        return NULL;
-    struct replay_checkpoint *c = xcalloc(1, sizeof *c);
-    c->copy = copy;
-    c->seq = R->next.seq;
-    c->regs = *task_regs(t);
-    c->rec_tid = p->rec_tid;
-    c->brk = *brk_of(R, t->tgid);
-    c->leader_rec_tid = R->leader_rec_tid;
-    for (int i = 0; i < R->nthreads; i++)
-        if (!R->threads[i]->t) {
-            c->gone = xrealloc(c->gone, sizeof *c->gone * (size_t)(c->ngone + 1));
-            c->gone[c->ngone++] = (struct gone){R->threads[i]->rec_tid, R->threads[i]->status,
-                                                R->threads[i]->kill_sent};
-        }
-    return c;
-}
-
-uint64_t replay_checkpoint_event(const struct replay_checkpoint *c)
-{
-    return c->seq;
+    for (int i = 0; i < c->nprocs; i++)
+        if (c->procs[i].tgid == tgid)
+            return i;
+    c->procs = xrealloc(c->procs, sizeof *c->procs * (size_t)(c->nprocs + 1));
+    c->procs[c->nprocs] = (struct ck_process){.tgid = tgid, .forker = -1};
+    return c->nprocs++;
 }
 
 /* Kills a traced process and waits until it is gone (bounded). */
@@ -125,12 +168,91 @@ void replay_checkpoint_free(struct replay_checkpoint *c)
 {
     if (!c)
         return;
-    kill_traced(c->copy);
-    free(c->gone);
+    for (int i = 0; i < c->nprocs; i++)
+        if (c->procs[i].copy > 0)
+            kill_traced(c->procs[i].copy);
+    for (int i = 0; i < c->nthreads; i++)
+        free(c->threads[i].xstate);
+    free(c->threads);
+    free(c->procs);
     free(c);
 }
 
-/* Moves the trace reader to event seq (it is read from the start again). */
+/* What fork does not copy of thread q (or does not keep: every thread is
+ * loaded again at restore, the one that forked too). */
+static bool save_thread(struct replayer *R, struct rpt *q, struct ck_thread *k)
+{
+    struct task *u = q->t;
+    k->regs = *task_regs(u);
+    k->xstate = task_get_xstate(u, &k->xstate_len);
+    if (!k->xstate || !task_get_sigmask(u, &k->sigmask))
+        return false;
+    uint64_t head = 0;
+    size_t len = 0;
+    if (syscall(SYS_get_robust_list, u->tid, &head, &len) != 0)
+        return false;
+    k->robust_head = head, k->robust_len = len;
+    k->clear_tid = q->clear_tid;
+    k->altstack = q->altstack;
+    if (q->entry_held) {
+        k->at_entry = true;
+        k->entry_seq = q->cur.seq;
+        tracer_held_entry(&R->tr, u, &k->depth);
+    }
+    return true;
+}
+
+struct replay_checkpoint *replay_checkpoint(struct replayer *R, struct task *t)
+{
+    if (!replay_can_checkpoint(R, t))
+        return NULL;
+    struct replay_checkpoint *c = xcalloc(1, sizeof *c);
+    c->seq = R->next.seq;
+    c->leader_rec_tid = R->leader_rec_tid;
+    c->threads = xcalloc((size_t)R->nthreads, sizeof *c->threads);
+    for (int i = 0; i < R->nthreads; i++) {
+        struct rpt *q = R->threads[i];
+        struct ck_thread *k = &c->threads[c->nthreads++];
+        k->rec_tid = q->rec_tid;
+        if (!q->t) {
+            k->gone = true;
+            k->status = q->status;
+            k->kill_sent = q->kill_sent;
+            continue;
+        }
+        k->proc = process_of(c, q->t->tgid);
+        struct ck_process *pr = &c->procs[k->proc];
+        pr->brk = *brk_of(R, q->t->tgid);
+        /* fork from the leader, so that the new process's leader is the
+         * recorded one again (the recorded pid is the leader's tid) */
+        if (q->t->tid == q->t->tgid)
+            pr->forker = i;
+        if (!save_thread(R, q, k)) {
+            replay_checkpoint_free(c);
+            return NULL;
+        }
+    }
+    for (int i = 0; i < c->nprocs; i++) {
+        if (c->procs[i].forker < 0) {
+            replay_checkpoint_free(c); /* its leader is gone: other threads run on */
+            return NULL;
+        }
+        c->procs[i].copy = task_inject_fork(R->threads[c->procs[i].forker]->t);
+        if (c->procs[i].copy <= 0) {
+            replay_checkpoint_free(c);
+            return NULL;
+        }
+    }
+    return c;
+}
+
+uint64_t replay_checkpoint_event(const struct replay_checkpoint *c)
+{
+    return c->seq;
+}
+
+/* Moves the trace reader to event seq (it is read from the start again).  On
+ * the way, threads held at a call's entry get their recorded call back. */
 static bool seek_event(struct replayer *R, uint64_t seq, const char *dir, char *err, size_t errlen)
 {
     struct trace_reader *r = trace_open(dir, err, errlen);
@@ -146,22 +268,36 @@ static bool seek_event(struct replayer *R, uint64_t seq, const char *dir, char *
     R->trace_done = false;
     R->have_next = false;
     advance(R);
-    while (R->have_next && R->next.seq < seq)
+    while (R->have_next && R->next.seq < seq) {
+        for (int i = 0; i < R->nthreads; i++) {
+            struct rpt *q = R->threads[i];
+            if (q->entry_held && q->cur.seq == R->next.seq && q->cur.type == 0) {
+                q->cur = R->next;
+                memset(&R->next, 0, sizeof R->next);
+                break;
+            }
+        }
         advance(R);
+    }
     if (!R->have_next || R->next.seq != seq) {
         snprintf(err, errlen, "event %lu is not in the recording any more", (unsigned long)seq);
         return false;
     }
+    for (int i = 0; i < R->nthreads; i++)
+        if (R->threads[i]->entry_held && R->threads[i]->cur.type == 0) {
+            snprintf(err, errlen, "event %lu is not in the recording any more",
+                     (unsigned long)R->threads[i]->cur.seq);
+            return false;
+        }
     return true;
 }
 
-bool replay_restore(struct replayer *R, const struct replay_checkpoint *c, const char *dir, char *err,
-                    size_t errlen)
+/* Kills every task of the live tree and forgets them. */
+static void kill_live_tree(struct replayer *R)
 {
     struct tracer *tr = &R->tr;
-    /* The live tree goes; the copy stays for the next time.  Everything is
-     * killed first and reaped as it comes: a process leader is only reported
-     * once its other threads are, whatever order we would wait in. */
+    /* Everything is killed first and reaped as it comes: a process leader is
+     * only reported once its other threads are, whatever order we wait in. */
     for (int i = 0; i < tr->ntasks; i++)
         kill(tr->tasks[i]->tid, SIGKILL);
     for (int waited = 0; tr->ntasks > 0 && waited < 5000;) {
@@ -186,46 +322,150 @@ bool replay_restore(struct replayer *R, const struct replay_checkpoint *c, const
     }
     while (tr->ntasks > 0)
         tracer_drop_task(tr, tr->tasks[tr->ntasks - 1]);
-    for (int i = 0; i < R->nthreads; i++)
-        R->threads[i]->t = NULL;  /* no pointer to a freed task may survive a failure below */
-    struct task *k = task_adopt(c->copy);
+    for (int i = 0; i < R->nthreads; i++) {
+        event_free(&R->threads[i]->cur);
+        free(R->threads[i]);
+    }
+    R->nthreads = 0;         /* no pointer to a freed task may survive a failure below */
+}
+
+/* A new process from the copy of process pr: its first thread. */
+static struct task *fork_copy(struct ck_process *pr)
+{
+    struct task *k = task_adopt(pr->copy);
     /* the copy is the parent of the processes it was forked into: reap them */
     for (int i = 0; i < 64 && task_inject_in_copy(k, SYS_wait4, (uint64_t)-1, 0, WNOHANG | __WALL) > 0; i++)
         ;
     pid_t fresh = task_inject_fork(k);
     task_flush_regs(k);       /* the copy's registers as they were, for the next time */
     task_free(k);
-    if (fresh <= 0) {
-        snprintf(err, errlen, "cannot fork the checkpoint at event %lu", (unsigned long)c->seq);
+    if (fresh <= 0)
+        return NULL;
+    struct task *t = task_adopt(fresh);
+    t->stop = STOP_SYSCALL_EXIT; /* stopped outside any call: injections borrow an instruction */
+    return t;
+}
+
+/* Loads a thread made again with its saved state, and brings one that was
+ * held at a syscall entry back to that entry. */
+static bool load_thread(const struct ck_thread *k, struct task *u)
+{
+    task_inject_syscall(u, SYS_set_tid_address, k->clear_tid, 0, 0, 0, 0, 0);
+    if (k->robust_head && task_inject_syscall(u, SYS_set_robust_list, k->robust_head, k->robust_len,
+                                              0, 0, 0, 0) != 0)
+        return false;
+    if (k->altstack.size) {
+        struct { uint64_t sp; int32_t flags; int32_t pad; uint64_t size; } ss = {
+            k->altstack.sp, k->altstack.flags, 0, k->altstack.size};
+        uint64_t at = task_scratch(u);
+        if (task_write(u, at, &ss, sizeof ss) != sizeof ss ||
+            task_inject_syscall(u, SYS_sigaltstack, at, 0, 0, 0, 0, 0) != 0)
+            return false;
+    }
+    if (!task_set_sigmask(u, k->sigmask) || !task_set_xstate(u, k->xstate, k->xstate_len))
+        return false;
+    regs_t r = k->regs;
+    if (!k->at_entry) {
+        r.orig_rax = (uint64_t)-1; /* not in a syscall: nothing to restart */
+        task_set_regs(u, &r);
+        u->stop = STOP_SYSCALL_EXIT;
+        return true;
+    }
+    /* back over the syscall instruction, with the call number in place */
+    r.rip -= ARCH_SYSCALL_INSN_LEN;
+    r.rax = k->regs.orig_rax;
+    task_set_regs(u, &r);
+    for (int i = 0; i < 16; i++) {
+        if (!task_step_to_stop(u, PTRACE_SYSCALL, 0))
+            return false;
+        if (u->stop == STOP_SYSCALL_ENTRY)
+            return regs_sysno(task_regs(u)) == k->regs.orig_rax;
+        if (u->stop != STOP_SIGNAL && u->stop != STOP_GROUP)
+            return false;
+    }
+    return false;
+}
+
+/* Makes every process and thread of checkpoint c again (see the top). */
+static bool remake_tree(struct replayer *R, struct replay_checkpoint *c)
+{
+    for (int i = 0; i < c->nprocs; i++)
+        c->procs[i].fresh = NULL;
+    for (int i = 0; i < c->nthreads; i++)
+        c->threads[i].t = NULL;
+    for (int i = 0; i < c->nprocs; i++) {
+        c->procs[i].fresh = fork_copy(&c->procs[i]);
+        if (!c->procs[i].fresh)
+            return false;
+    }
+    for (int i = 0; i < c->nthreads; i++) {
+        struct ck_thread *k = &c->threads[i];
+        if (k->gone)
+            continue;
+        struct ck_process *pr = &c->procs[k->proc];
+        if (pr->forker == i) {
+            k->t = pr->fresh;
+            continue;
+        }
+        pid_t tid = task_inject_thread(pr->fresh);
+        if (tid <= 0)
+            return false;
+        k->t = task_adopt(tid);
+        k->t->stop = STOP_SYSCALL_EXIT;
+    }
+    struct tracer *tr = &R->tr;
+    bool ok = true;
+    for (int i = 0; i < c->nthreads; i++) {
+        struct ck_thread *k = &c->threads[i];
+        struct rpt *q = xcalloc(1, sizeof *q);
+        R->threads[R->nthreads++] = q;
+        q->rec_tid = k->rec_tid;
+        q->mmap_fd = -1;
+        if (k->gone) {
+            q->exited = true;
+            q->status = k->status;
+            q->kill_sent = k->kill_sent;
+            continue;
+        }
+        q->t = k->t;
+        q->clear_tid = k->clear_tid;
+        q->altstack = k->altstack;
+        ok = ok && load_thread(k, k->t);
+        if (k->at_entry) {
+            /* its recorded call is found again on the way to c->seq */
+            q->entry_held = q->cur_open = true;
+            q->cur.seq = k->entry_seq;
+            tracer_add_held_entry(tr, k->t, k->depth);
+        } else {
+            tracer_add_held(tr, k->t);
+        }
+    }
+    R->nbrks = 0;
+    for (int i = 0; i < c->nprocs; i++)
+        *brk_of(R, c->procs[i].fresh->tgid) = c->procs[i].brk;
+    return ok;
+}
+
+bool replay_restore(struct replayer *R, struct replay_checkpoint *c, const char *dir, char *err,
+                    size_t errlen)
+{
+    struct tracer *tr = &R->tr;
+    kill_live_tree(R);
+    if (!remake_tree(R, c)) {
+        snprintf(err, errlen, "cannot make the replay at event %lu again from its checkpoint",
+                 (unsigned long)c->seq);
+        /* whatever was made is handed to the tracer, which kills it with the rest */
+        for (int i = 0; i < c->nprocs; i++)
+            if (c->procs[i].fresh && !tracer_find(tr, c->procs[i].fresh->tid))
+                tracer_add_held(tr, c->procs[i].fresh);
+        for (int i = 0; i < c->nthreads; i++)
+            if (c->threads[i].t && !tracer_find(tr, c->threads[i].t->tid))
+                tracer_add_held(tr, c->threads[i].t);
         return false;
     }
-    struct task *t = task_adopt(fresh);
-    regs_t r = c->regs;
-    r.orig_rax = (uint64_t)-1; /* not in a syscall: nothing to restart */
-    task_set_regs(t, &r);
-    t->stop = STOP_SYSCALL_EXIT;
-
-    for (int i = 0; i < R->nthreads; i++) {
-        event_free(&R->threads[i]->cur);
-        free(R->threads[i]);
-    }
-    R->nthreads = 0;
-    for (int i = 0; i < c->ngone; i++) {
-        struct rpt *g = xcalloc(1, sizeof *g);
-        g->rec_tid = c->gone[i].rec_tid;
-        g->exited = true;
-        g->status = c->gone[i].status;
-        g->kill_sent = c->gone[i].kill_sent;
-        g->mmap_fd = -1;
-        R->threads[R->nthreads++] = g;
-    }
-    rpt_of_task(R, t)->rec_tid = c->rec_tid;
-    R->nbrks = 0;
-    *brk_of(R, t->tgid) = c->brk;
     R->leader_rec_tid = c->leader_rec_tid;
     R->diverged = R->incomplete = R->exited = false;
     tr->stop_requested = false;
     tr->pause_requested = false;
-    tracer_add_held(tr, t);
     return seek_event(R, c->seq, dir, err, errlen);
 }

@@ -554,6 +554,21 @@ static enum eng_verdict rp_syscall_entry(void *self, struct eng_ctx *c)
     return ENG_STOP;
 }
 
+/* Follows the per-thread kernel state a real call set (see struct rpt). */
+static void note_thread_state(struct rpt *p, struct task *t, const struct event *ev)
+{
+    if (is_error(ev->ret))
+        return;
+    if (ev->nr == SYS_set_tid_address)
+        p->clear_tid = ev->args[0];
+    if (ev->nr == SYS_sigaltstack && ev->args[0]) {
+        struct { uint64_t sp; int32_t flags; int32_t pad; uint64_t size; } ss;
+        if (task_read(t, ev->args[0], &ss, sizeof ss) == sizeof ss)
+            p->altstack = (ss.flags & SS_DISABLE) ? (struct altstack){0}
+                                                  : (struct altstack){ss.sp, ss.flags, ss.size};
+    }
+}
+
 /* After a real syscall: check the kernel agreed, then make its visible effects
  * the recorded ones (the new thread's tid, not ours). */
 static bool finish_real(struct replayer *R, struct rpt *p, struct task *t, int64_t got, int64_t *result)
@@ -583,6 +598,7 @@ static bool finish_real(struct replayer *R, struct rpt *p, struct task *t, int64
     }
     for (uint32_t i = 0; i < ev->npatches; i++)
         task_write(t, ev->patches[i].addr, ev->patches[i].data, ev->patches[i].len);
+    note_thread_state(p, t, ev);
     if ((ev->nr == SYS_clone || ev->nr == SYS_fork || ev->nr == SYS_vfork) && ev->ret > 0 && p->child) {
         struct rpt *c = rpt_of_task(R, p->child);
         c->rec_tid = (int32_t)ev->ret;
@@ -727,6 +743,8 @@ static enum eng_verdict rp_exec(void *self, struct eng_ctx *c)
      * with; from now on it is the leader, under the recorded pid. */
     if (R->next.pid > 0)
         p->rec_tid = R->next.pid;
+    p->clear_tid = 0;
+    p->altstack = (struct altstack){0};
     char err[512];
     if (!addrspace_rebuild(t, R->r, &R->next, err, sizeof err)) {
         rw_warn("replay failed at event %lu: %s", (unsigned long)R->next.seq, err);
@@ -795,6 +813,14 @@ static void rp_clone(void *self, struct eng_ctx *c)
      * (by tgid), and a vfork child gets its own at exec */
     if (c->clone_kind == PTRACE_EVENT_FORK)
         *brk_of(R, c->child->tgid) = *brk_of(R, c->task->tgid);
+    /* the kernel state a checkpoint must make again: the tid cleared at exit
+     * (clone's child_tid argument) and the alternate signal stack, which a
+     * new thread does not inherit but a new process does */
+    const regs_t *cr = task_regs(c->task);
+    uint64_t flags = regs_sysno(cr) == SYS_clone ? regs_arg(cr, 0) : 0;
+    child->clear_tid = (flags & CLONE_CHILD_CLEARTID) ? regs_arg(cr, 3) : 0;
+    bool thread = (flags & CLONE_VM) && !(flags & CLONE_VFORK);
+    child->altstack = thread ? (struct altstack){0} : parent->altstack;
     /* the recorded clone result names the child, unless the recording has not
      * said yet (the creator was overtaken in the kernel: see rp_schedule) */
     const struct event *ev = &parent->cur;

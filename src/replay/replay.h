@@ -89,8 +89,10 @@ struct task *replay_task_of(struct replayer *R, int32_t rec_tid);
 
 /* ---- fork-based checkpoints (checkpoint.c) ---- */
 struct replay_checkpoint;
-/* Whether the replay can be checkpointed now, with t about to run: one
- * process, one thread, held where a window begins, nothing shared writable. */
+/* Whether the replay can be checkpointed now, with t about to run: every
+ * thread of the tree held where a window begins or at the entry of a call the
+ * recording completes later, nothing half done, no process mapping anything
+ * shared.  Any number of processes and threads. */
 bool replay_can_checkpoint(struct replayer *R, struct task *t);
 /* NULL if it cannot (see above). */
 struct replay_checkpoint *replay_checkpoint(struct replayer *R, struct task *t);
@@ -99,7 +101,7 @@ uint64_t replay_checkpoint_event(const struct replay_checkpoint *c);
 /* Replaces the replayed tree by a copy of the checkpoint, held where the
  * checkpoint was taken.  dir: the trace (its reader is reopened).  false
  * with err set on failure (the replay is then unusable). */
-bool replay_restore(struct replayer *R, const struct replay_checkpoint *c, const char *dir, char *err,
+bool replay_restore(struct replayer *R, struct replay_checkpoint *c, const char *dir, char *err,
                     size_t errlen);
 void replay_checkpoint_free(struct replay_checkpoint *c);
 

@@ -7,6 +7,13 @@
 #include "../trace/trace.h"
 #include "../tracee/tracee.h"
 
+/* A thread's alternate signal stack as its last sigaltstack set it. */
+struct altstack {
+    uint64_t sp;
+    int32_t flags;
+    uint64_t size;           /* 0: none */
+};
+
 /* Replay's view of one thread. */
 struct rpt {
     int32_t rec_tid;         /* its tid in the recording (0 until its creator's clone returns) */
@@ -26,6 +33,10 @@ struct rpt {
     bool exited;
     int status;
     bool kill_sent;          /* replay delivered the SIGKILL the recording ended it with */
+    /* Per-thread kernel state that no ptrace request reads, followed from the
+     * calls that set it, so that a checkpoint can make the thread again. */
+    uint64_t clear_tid;      /* set_tid_address / CLONE_CHILD_CLEARTID */
+    struct altstack altstack;
 };
 
 struct brk_state {

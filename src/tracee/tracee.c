@@ -417,42 +417,93 @@ static long inject(struct task *t, long nr, const uint64_t args[6], bool drop_si
     return result;
 }
 
-pid_t task_inject_fork(struct task *t)
+/* Runs fork or clone (nr, args) injected into t from wherever t is stopped,
+ * and waits for the new task's first stop.  At a syscall-entry stop the
+ * pending call is swapped for the creation and entered again afterwards;
+ * elsewhere a syscall instruction is borrowed at ip.  Signal stops on the way
+ * are dropped (see task_inject_fork).  Returns the new tid, -1 on failure. */
+static pid_t inject_creation(struct task *t, long nr, const uint64_t args[6])
 {
     const regs_t saved = *task_regs(t);
     const enum stop_kind saved_stop = t->stop;
     const bool saved_in_syscall = t->in_syscall;
+    const bool at_entry = saved_stop == STOP_SYSCALL_ENTRY;
+    const bool same_memory = nr == SYS_clone && (args[0] & CLONE_VM);
     uint64_t site = regs_ip(&saved);
     uint8_t insn[ARCH_SYSCALL_INSN_LEN];
-    if (task_read(t, site, insn, sizeof insn) != sizeof insn ||
-        task_write(t, site, ARCH_SYSCALL_INSN, ARCH_SYSCALL_INSN_LEN) != ARCH_SYSCALL_INSN_LEN)
-        return -1;
     regs_t r = saved;
-    r.rax = SYS_fork;
-    task_set_regs(t, &r);
+    for (int i = 0; i < 6; i++)
+        regs_set_arg(&r, i, args[i]);
+    if (at_entry) {
+        regs_set_sysno(&r, (uint64_t)nr);
+        task_set_regs(t, &r);
+    } else {
+        if (task_read(t, site, insn, sizeof insn) != sizeof insn ||
+            task_write(t, site, ARCH_SYSCALL_INSN, ARCH_SYSCALL_INSN_LEN) != ARCH_SYSCALL_INSN_LEN)
+            return -1;
+        r.rax = (uint64_t)nr;
+        task_set_regs(t, &r);
+        if (!step_to_entry(t, true))
+            rw_fatal("thread %d: an injected %s did not start", t->tid, nr == SYS_fork ? "fork" : "clone");
+    }
     pid_t child = -1;
-    /* entry, the fork event (the child is traced like any other), exit.  A
-     * signal that arrives meanwhile (SIGCHLD from a killed copy of a copy) is
-     * not part of the program's state: it is dropped. */
-    if (step_to_entry(t, true) && task_step_to_stop(t, PTRACE_SYSCALL, 0) && t->stop == STOP_CLONE) {
+    /* entry, the creation event (the new task is traced like any other), exit */
+    if (task_step_to_stop(t, PTRACE_SYSCALL, 0) && t->stop == STOP_CLONE) {
         child = (pid_t)t->event_msg;
-        if (!task_step_to_stop(t, PTRACE_SYSCALL, 0) || t->stop != STOP_SYSCALL_EXIT)
+        if (!task_step_to_stop(t, PTRACE_SYSCALL, 0))
             rw_fatal("thread %d: an injected fork did not complete", t->tid);
     }
-    task_write(t, site, insn, sizeof insn);
-    task_set_regs(t, &saved);
-    t->stop = saved_stop;
-    t->in_syscall = saved_in_syscall;
+    if (t->stop != STOP_SYSCALL_EXIT)
+        rw_fatal("thread %d: an injected fork did not complete", t->tid);
+    if (at_entry) {
+        regs_t again = saved;
+        again.rip -= ARCH_SYSCALL_INSN_LEN;
+        again.rax = saved.orig_rax;
+        task_set_regs(t, &again);
+        if (!step_to_entry(t, true))
+            rw_fatal("thread %d: could not re-enter the interrupted syscall", t->tid);
+        task_regs(t);
+    } else {
+        task_write(t, site, insn, sizeof insn);
+        task_set_regs(t, &saved);
+        t->stop = saved_stop;
+        t->in_syscall = saved_in_syscall;
+    }
     if (child <= 0)
         return -1;
-    /* the child's first stop; it copied the borrowed instruction too */
     int status;
     while (waitpid(child, &status, __WALL) < 0 && errno == EINTR)
         ;
-    struct task *c = task_new(child);
-    task_write(c, site, insn, sizeof insn);
-    task_free(c);
+    if (!at_entry && !same_memory) {
+        /* a copy of memory: it copied the borrowed instruction too */
+        struct task *c = task_new(child);
+        task_write(c, site, insn, sizeof insn);
+        task_free(c);
+    }
     return child;
+}
+
+pid_t task_inject_fork(struct task *t)
+{
+    const uint64_t args[6] = {0};
+    return inject_creation(t, SYS_fork, args);
+}
+
+pid_t task_inject_thread(struct task *t)
+{
+    const uint64_t args[6] = {CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM,
+                              0, 0, 0, 0, 0};
+    return inject_creation(t, SYS_clone, args);
+}
+
+bool task_get_sigmask(struct task *t, uint64_t *mask)
+{
+    return ptrace(PTRACE_GETSIGMASK, t->tid, sizeof *mask, mask) == 0;
+}
+
+bool task_set_sigmask(struct task *t, uint64_t mask)
+{
+    return ptrace(PTRACE_SETSIGMASK, t->tid, sizeof mask, &mask) == 0;
 }
 
 uint64_t task_scratch(struct task *t)

@@ -97,12 +97,22 @@ long task_inject_syscall(struct task *t, long nr, uint64_t a0, uint64_t a1, uint
  * signals that reach it (SIGCHLD from its killed children) are dropped. */
 long task_inject_in_copy(struct task *t, long nr, uint64_t a0, uint64_t a1, uint64_t a2);
 
-/* Forks t's process from inside (t must be its only thread, stopped outside a
- * syscall entry; signals on the way are dropped, as in task_inject_in_copy,
- * so t must be at a point where none can be pending): the copy is a traced process, left stopped at its first
- * stop, with registers just after the borrowed syscall instruction.  t is
- * left as it was.  Returns the copy's pid, -1 on failure. */
+/* Forks t's process from inside, from wherever t is stopped (at a
+ * syscall-entry stop the pending call is entered again afterwards).  Only t
+ * is copied: other threads of the process are not part of the copy.  Signals
+ * on the way are dropped, as in task_inject_in_copy, so t must be at a point
+ * where none can be pending.  The copy is a traced process, left stopped at
+ * its first stop, with registers just after the syscall instruction used.
+ * t is left as it was.  Returns the copy's pid, -1 on failure. */
 pid_t task_inject_fork(struct task *t);
+/* Makes a new thread in t's process (clone with the flags pthreads use, minus
+ * the tid and TLS ones: the caller sets those up), stopped at its first stop
+ * with t's registers; t must not be at a syscall-entry stop.  Returns its
+ * tid, -1 on failure. */
+pid_t task_inject_thread(struct task *t);
+/* The signal mask of a stopped thread (PTRACE_GETSIGMASK / SETSIGMASK). */
+bool task_get_sigmask(struct task *t, uint64_t *mask);
+bool task_set_sigmask(struct task *t, uint64_t mask);
 
 /* A scratch page mapped in the tracee for injected syscalls' arguments
  * (mapped on first use at a high fixed address; remapped after exec). */
