@@ -144,6 +144,7 @@ static void rename_images(struct timeline *tl, bool after)
 static bool restore_checkpoint(struct timeline *tl, int i)
 {
     char err[256];
+    rw_dbg("timeline: restoring checkpoint %d (event %lu)", i + 1, (unsigned long)tl->ckpts[i].win);
     reset_run_state(tl);
     rename_images(tl, false);
     bool restored = replay_restore(tl->R, tl->ckpts[i].c, tl->opts.dir, err, sizeof err);
@@ -160,6 +161,7 @@ static bool restore_checkpoint(struct timeline *tl, int i)
         return false;
     }
     tl->tgid = t->tgid;
+    tl->last_restored = (int64_t)tl->ckpts[i].win;
     tl->win = tl->ckpts[i].win;
     tl->goal = GOAL_NONE;
     tl_pause_at(tl, t, DBG_STOP_STEP, 0);
@@ -190,10 +192,14 @@ bool tl_restart(struct timeline *tl)
         rw_warn("%s: replaying from the start instead", tl->error);
     }
     free_checkpoints(tl);
+    tl->last_restored = -1;
     if (tl->R)
         replay_close(tl->R);
     tl->R = NULL;
     reset_run_state(tl);
+    /* the start goal finds the process again (a forked child -p named: at its
+     * first window, which it only looks for while no process is chosen) */
+    tl->pid = 0;
     tl->tgid = 0;
     for (int i = 0; i < tl->nimages; i++) {
         free(tl->images[i].path);
@@ -377,6 +383,7 @@ struct timeline *timeline_open(const struct timeline_options *o, char *err, size
 void timeline_close(struct timeline *tl)
 {
     free_checkpoints(tl);
+    tl->last_restored = -1;
     if (tl->R)
         replay_close(tl->R);
     if (tl->files_reader)

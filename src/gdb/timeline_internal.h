@@ -156,6 +156,7 @@ struct timeline {
     struct tl_ckpt ckpts[TL_MAX_CKPTS]; /* by window */
     int nckpts;
     uint64_t ckpt_every;    /* events between checkpoints */
+    int64_t last_restored;  /* the event of the checkpoint the replay went back to last, -1: none */
     uint64_t start_win;     /* the window the debugged process starts in */
 
     struct tl_pos marks[TL_MAX_MARKS];

@@ -485,6 +485,19 @@ static bool op_monitor(void *self, const char *cmd, struct buf *out, bool *moved
         for (int i = 0; i < tl->nmarks; i++)
             buf_printf(out, "%d: event %lu, thread %d, pc %#lx\n", i + 1, (unsigned long)tl->marks[i].win,
                 (int)tl->marks[i].tid, (unsigned long)tl->marks[i].ip);
+        /* the fork copies behind them, and which one going back used last */
+        buf_printf(out, "Automatic checkpoints (copies of the replayed processes): %d\n", tl->nckpts);
+        for (int i = 0; i < tl->nckpts; i++) {
+            int procs, threads;
+            replay_checkpoint_shape(tl->ckpts[i].c, &procs, &threads);
+            buf_printf(out, "  at event %lu: %d process%s, %d thread%s\n", (unsigned long)tl->ckpts[i].win, procs,
+                       procs == 1 ? "" : "es", threads, threads == 1 ? "" : "s");
+        }
+        if (tl->last_restored >= 0)
+            buf_printf(out, "Went back last from the automatic checkpoint at event %lu.\n",
+                       (unsigned long)tl->last_restored);
+        else
+            buf_printf(out, "Went back last from the start of the recording (or not at all).\n");
         return true;
     }
     if (!strncmp(cmd, "restart ", 8) && parse_number(cmd + 8, &n)) {

@@ -246,6 +246,14 @@ struct replay_checkpoint *replay_checkpoint(struct replayer *R, struct task *t)
     return c;
 }
 
+void replay_checkpoint_shape(const struct replay_checkpoint *c, int *processes, int *threads)
+{
+    *processes = c->nprocs;
+    *threads = 0;
+    for (int i = 0; i < c->nthreads; i++)
+        *threads += !c->threads[i].gone;
+}
+
 uint64_t replay_checkpoint_event(const struct replay_checkpoint *c)
 {
     return c->seq;

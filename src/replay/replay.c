@@ -1124,7 +1124,8 @@ static void reap_all(bool kill_them)
         int st;
         pid_t r;
         while ((r = waitpid(-1, &st, __WALL | WNOHANG)) > 0)
-            ;
+            if (kill_them && WIFSTOPPED(st))
+                ptrace(PTRACE_CONT, r, 0, 0); /* a thread at its exit event: on to its end */
         if (r < 0)
             return;               /* no children left */
         usleep(10000);

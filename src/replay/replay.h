@@ -96,6 +96,8 @@ struct replay_checkpoint;
 bool replay_can_checkpoint(struct replayer *R, struct task *t);
 /* NULL if it cannot (see above). */
 struct replay_checkpoint *replay_checkpoint(struct replayer *R, struct task *t);
+/* How many processes and live threads the checkpoint holds. */
+void replay_checkpoint_shape(const struct replay_checkpoint *c, int *processes, int *threads);
 /* The event the replay was heading to when the checkpoint was taken. */
 uint64_t replay_checkpoint_event(const struct replay_checkpoint *c);
 /* Replaces the replayed tree by a copy of the checkpoint, held where the

@@ -49,6 +49,8 @@ dbg_record_calls()
 #
 # Writes the script (stdin) to $T/NAME.gdb and runs
 #   rewind debug $RR_DIR DEBUG-OPTIONS -- -nx -batch GDB-ARGS -x $T/NAME.gdb
+# (with --checkpoint-interval $DBG_CHECKPOINT_INTERVAL if that is set and the
+# options have none)
 # with stdin from /dev/null.  gdb's stdout and stderr (and the replayed
 # program's output) go to $T/NAME.out (DBG_OUT); the exit status is DBG_RC.
 # A session that does not end within DBG_TIMEOUT seconds fails the test.
@@ -65,6 +67,11 @@ dbg_gdb()
         opts+=("$1")
         shift
     done
+    # checkpoints much closer together than by default (a test, or a whole
+    # run of this file with DBG_CHECKPOINT_INTERVAL set)
+    if [ -n "${DBG_CHECKPOINT_INTERVAL:-}" ] && [[ " ${opts[*]} " != *" --checkpoint-interval "* ]]; then
+        opts+=(--checkpoint-interval "$DBG_CHECKPOINT_INTERVAL")
+    fi
     cat >"$T/$name.gdb"
     DBG_NAME=$name
     DBG_OUT=$T/$name.out
@@ -750,6 +757,197 @@ EOF
     dbg_expect fwd '$6 = 3'
     dbg_expect_part bad 'rewind: no checkpoint 7'
 }
+# ---- checkpoints of the whole tree --------------------------------------------
+
+# dbg_same_without_checkpoints NAME EXTRA-ERE [DEBUG-OPTIONS...]: runs the
+# script of session NAME again with no checkpoints at all (everything
+# re-executed from the start) and checks that gdb printed the same, leaving
+# out the program's own lines (EXTRA-ERE) and what `monitor checkpoints` says
+# of the automatic ones.
+dbg_same_without_checkpoints()
+{
+    local name=$1 extra=$2 filter='^(Automatic checkpoints|  at event |Went back last )'
+    cp "$DBG_OUT" "$T/$name.with.out"
+    dbg_gdb "$name-none" "${@:3}" --checkpoint-interval 0 <"$T/$name.gdb"
+    grep -a -v -E -e "$filter" -e "$extra" "$T/$name.with.out" >"$T/$name.with.cmp"
+    grep -a -v -E -e "$filter" -e "$extra" "$DBG_OUT" >"$T/$name.none.cmp"
+    if ! cmp -s "$T/$name.with.cmp" "$T/$name.none.cmp"; then
+        { echo "--- with checkpoints / without:"; diff "$T/$name.with.cmp" "$T/$name.none.cmp" | head -n 40; } | details
+        fail "gdb printed something else going back from checkpoints than re-executing from the start"
+    fi
+}
+
+# A forked child (-p), while its parent waits in waitpid and the parent's
+# helper thread in read: checkpoints every 4 events copy two processes and
+# three threads.  Going back from the child's 4th step: steps 3 and 2 with
+# their totals, the write that last changed child_total (reverse watch), and
+# forwards again; the same as without checkpoints.
+t_dbg_tree_checkpoints()
+{
+    local child
+    dbg_record dbg_procs
+    assert_grep '^child exited 7, parent total 10$' "$RR_OUT"
+    rw ps "$RR_DIR" >"$T/ps.out" 2>"$T/ps.err"
+    child=$(awk 'NR > 2 && $3 == 7 { print $1 }' "$T/ps.out")
+    if [ -z "$child" ]; then
+        { echo "--- rewind ps:"; cat "$T/ps.out"; } | details
+        fail "rewind ps shows no child that exited 7"
+    fi
+    dbg_gdb tree -p "$child" --checkpoint-interval 4 <<'EOF'
+break child_step
+continue
+continue
+continue
+continue
+print i
+print child_total
+echo --- back\n
+reverse-continue
+print i
+print child_total
+reverse-continue
+print i
+print child_total
+echo --- ckpts\n
+monitor checkpoints
+echo --- watch\n
+watch child_total
+reverse-continue
+print i
+echo --- fwd\n
+delete
+break child_step
+continue
+print i
+print child_total
+continue
+print i
+EOF
+    dbg_expect back '$3 = 3'
+    dbg_expect back '$4 = 3'
+    dbg_expect back '$5 = 2'
+    dbg_expect back '$6 = 1'
+    dbg_expect_part ckpts ': 2 processes, 3 threads'
+    dbg_expect_part ckpts 'Went back last from the automatic checkpoint at event '
+    dbg_expect watch 'Old value = 1'
+    dbg_expect watch 'New value = 0'
+    dbg_expect watch '$7 = 1'
+    dbg_expect_part fwd 'Breakpoint 3, child_step (i=2)'
+    dbg_expect fwd '$8 = 2'
+    dbg_expect fwd '$9 = 1'
+    dbg_expect fwd '$10 = 3'
+    dbg_same_without_checkpoints tree '^(child|parent|helper) step ' -p "$child"
+}
+
+# The parent of dbg_procs: back from its 3rd step to its 1st, then to where
+# its helper thread started (before the fork), and forwards again; the
+# checkpoints on the way hold one process with one or two threads (and two
+# processes if one falls at the fork: that depends on the recording's order).
+t_dbg_parent_checkpoints()
+{
+    dbg_record dbg_procs
+    dbg_gdb parent --checkpoint-interval 4 <<'EOF'
+break parent_step
+continue
+continue
+continue
+echo --- back\n
+reverse-continue
+print i
+print parent_total
+reverse-continue
+print i
+info threads
+echo --- helper\n
+break helper_main
+reverse-continue
+print arg
+echo --- ckpts\n
+monitor checkpoints
+echo --- fwd\n
+continue
+print i
+continue
+continue
+print i
+print parent_total
+EOF
+    dbg_expect back '$1 = 2'
+    dbg_expect back '$2 = 1'
+    dbg_expect back '$3 = 1'
+    dbg_expect_part back '__GI___libc_read'
+    dbg_expect_part helper 'hit Breakpoint 2, helper_main ('
+    dbg_expect_part ckpts ': 1 process, 2 threads'
+    dbg_expect_part ckpts 'Went back last from the automatic checkpoint at event '
+    dbg_expect_part fwd 'hit Breakpoint 1, parent_step (i=1)'
+    dbg_expect fwd '$5 = 1'
+    dbg_expect fwd '$6 = 3'
+    dbg_expect fwd '$7 = 3'
+    dbg_same_without_checkpoints parent '^(child|parent|helper) step '
+}
+
+# dbg_threads with checkpoints every 8 events (one process, four threads,
+# three of them waiting in futex): back over worker turns in different
+# threads, worker 0's note changing forwards and back (a watchpoint), and
+# forwards again.
+t_dbg_threads_checkpoints()
+{
+    dbg_record dbg_threads
+    dbg_gdb mt --checkpoint-interval 8 <<'EOF'
+break worker_note
+continue
+continue
+continue
+continue
+continue
+echo --- back\n
+reverse-continue
+print id
+print round
+reverse-continue
+print id
+print round
+reverse-continue
+print id
+print round
+print notes
+echo --- ckpts\n
+monitor checkpoints
+echo --- watch\n
+delete
+watch notes[0]
+continue
+print notes[0]
+reverse-continue
+print notes[0]
+echo --- fwd\n
+delete
+break worker_note
+continue
+print id
+print round
+EOF
+    dbg_expect back '$1 = 0'
+    dbg_expect back '$2 = 1'
+    dbg_expect back '$3 = 2'
+    dbg_expect back '$4 = 0'
+    dbg_expect back '$5 = 1'
+    dbg_expect back '$6 = 0'
+    dbg_expect back '$7 = {100, 0, 0}'
+    dbg_expect_part ckpts ': 1 process, 4 threads'
+    dbg_expect_part ckpts 'Went back last from the automatic checkpoint at event '
+    dbg_expect watch 'Old value = 100'
+    dbg_expect watch 'New value = 101'
+    dbg_expect watch '$8 = 101'
+    dbg_expect watch 'Old value = 101'
+    dbg_expect watch 'New value = 100'
+    dbg_expect watch '$9 = 100'
+    dbg_expect_part fwd 'hit Breakpoint 3, worker_note (id=1, round=1)'
+    dbg_expect fwd '$10 = 1'
+    dbg_expect fwd '$11 = 1'
+    dbg_same_without_checkpoints mt '^worker [0-9] round '
+}
+
 # ---- binaries ----------------------------------------------------------------
 
 # The recorded binary is deleted before debugging: gdb still gets symbols
@@ -882,6 +1080,11 @@ dbg_left_behind()
 dbg_remote()
 {
     local name=$1
+    # checkpoints much closer together than by default (a test, or a whole
+    # run of this file with DBG_CHECKPOINT_INTERVAL set)
+    if [ -n "${DBG_CHECKPOINT_INTERVAL:-}" ] && [[ " ${opts[*]} " != *" --checkpoint-interval "* ]]; then
+        opts+=(--checkpoint-interval "$DBG_CHECKPOINT_INTERVAL")
+    fi
     cat >"$T/$name.gdb"
     DBG_NAME=$name
     DBG_OUT=$T/$name.out
