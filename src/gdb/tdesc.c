@@ -102,6 +102,13 @@ static const struct reg_group *find_reg(unsigned feats, int regno, int *index)
     return NULL;
 }
 
+bool tdesc_is_orig_rax(unsigned feats, int regno)
+{
+    int i;
+    const struct reg_group *g = find_reg(feats, regno, &i);
+    return g && !strcmp(g->prefix, "orig_rax");
+}
+
 int tdesc_nregs(unsigned feats)
 {
     int n = 0;

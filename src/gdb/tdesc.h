@@ -32,6 +32,8 @@ int tdesc_nregs(unsigned feats);
 int tdesc_reg_size(unsigned feats, int regno);
 /* Appends the 'g' reply: every register in order. */
 void tdesc_put_all(unsigned feats, const struct dbg_regs *r, struct buf *out);
+/* Whether register regno is orig_rax (the kernel's syscall-restart number). */
+bool tdesc_is_orig_rax(unsigned feats, int regno);
 /* Appends the 'p' reply for one register; false if there is no such register. */
 bool tdesc_put_reg(unsigned feats, const struct dbg_regs *r, int regno, struct buf *out);
 

@@ -503,7 +503,10 @@ enum replay_window tl_window(void *self, struct task *t, const struct event *ev)
     }
     if (!tl_is_target(tl, t))
         return WINDOW_GO;
-    maybe_checkpoint(tl, t, ev);
+    /* not while a thread executes up to a state delta: it comes back here on
+     * the way, somewhere in the middle of the window */
+    if (!tl->delta_bp)
+        maybe_checkpoint(tl, t, ev);
     tl_set_debug_regs(tl, t);
     if (tl->sw_watch && tl_watching(tl) && tl->goal != GOAL_STEP && tl->stepping != t)
         tl_step_next(tl, t);

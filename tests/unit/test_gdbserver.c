@@ -474,6 +474,16 @@ static void test_memory(void)
     expect("X400000,0:", "OK");
     expect("G00", refused);
     expect("P0=0000000000000000", refused);
+    /* writes that change nothing: the value a register has, and orig_rax
+     * (gdb sets it to -1 whenever it writes the pc) */
+    char same[64];
+    snprintf(same, sizeof same, "P0=%s", ask("p0"));
+    expect(same, "OK");
+    expect("P39=ffffffffffffffff", "OK");
+    expect("P39=", "OK");
+    expect("P10=0000000000000000", refused);
+    expect("Pzz=00", refused);
+    expect("P9999=00", refused);
     check(memcmp(fk.mem, "\x5a\x5b", 2) == 0, "memory unchanged", "-");
     hang_up();
 }
