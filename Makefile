@@ -1,6 +1,6 @@
 # rewind — build, test, demo.  `make` builds build/rewind; see README.md.
 CC      ?= cc
-PKGS    := libzstd libxxhash
+PKGS    := libzstd libxxhash capstone
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter

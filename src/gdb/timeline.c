@@ -107,6 +107,7 @@ static void reset_run_state(struct timeline *tl)
     tl->internal_bp = 0;
     tl->delta_bp = 0;
     tl->delta_arrivals = 0;
+    tl_gate_forget(tl);
     tl->ended = false;
     tl->exited = false;
     tl->win_seen = false;
@@ -253,6 +254,9 @@ void tl_run(struct timeline *tl)
         tl_set_debug_regs(tl, cur);
         bool stepping_goal = tl->goal == GOAL_STEP || tl->goal == GOAL_STEPSCAN || tl->goal == GOAL_STEPLAST ||
                              (tl->sw_watch && tl_watching(tl));
+        /* steps must see the program's own code where the gate's jump is */
+        if (stepping_goal && tl->gate.open)
+            tl_gate_close(tl, tl_task(tl, tl->gate.tid) ? tl_task(tl, tl->gate.tid) : cur);
         if (stepping_goal || (skip && tl_is_user_bp(tl, skip, NULL) && tl->goal != GOAL_START)) {
             /* first step off the current instruction (its breakpoint is not in place) */
             if (tl_is_user_bp(tl, skip, NULL) || skip == tl->internal_bp)

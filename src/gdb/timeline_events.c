@@ -16,11 +16,9 @@
 #include <sys/user.h>
 #include <sys/wait.h>
 
-/* A state delta not reached after this many arrivals at its ip is loaded
- * instead (each arrival is a ptrace stop; a CPU-bound loop preempted after
- * millions of iterations would take minutes).  The bound is the same on
- * every run, so every re-execution makes the same choice. */
-#define DELTA_ARRIVALS_MAX 1000
+/* Arrivals at a state delta's ip by breakpoint after which a warning says
+ * that this is slow (no gate could be used there: see timeline_gate.c). */
+#define DELTA_ARRIVALS_SLOW 100000
 #ifndef TRAP_TRACE
 #define TRAP_TRACE 2
 #endif
@@ -32,6 +30,8 @@ static struct tl_image *image_of(struct timeline *tl, pid_t tgid, bool create);
 
 void tl_pause_at(struct timeline *tl, struct task *t, enum dbg_stop_kind kind, uint64_t n)
 {
+    if (tl_gate_inside(tl, regs_ip(task_regs(t))) && !tl_gate_leave(tl, t))
+        rw_warn("thread %d stopped in rewind's gate and could not leave it", (int)replay_rec_tid(tl->R, t));
     tl_fill_pos(tl, t, &tl->here, n);
     memset(&tl->stop, 0, sizeof tl->stop);
     tl->stop.kind = kind;
@@ -217,6 +217,26 @@ static enum eng_verdict tl_signal(void *self, struct eng_ctx *c)
     siginfo_t si;
     task_get_siginfo(t, &si);
     regs_t r = *task_regs(t);
+    enum tl_gate_stop gs = si.si_code == SI_KERNEL ? tl_gate_trapped(tl, t, regs_ip(&r)) : GATE_NONE;
+    if (gs != GATE_NONE) {
+        /* at the recorded ip with the recorded general registers (the window
+         * hook compares the rest and loads the delta), or out of arrivals */
+        c->sig = 0;
+        const struct event *ev;
+        bool same = replay_next_event(tl->R, &ev) && ev->regs.len == sizeof(regs_t) &&
+                    tl_same_regs(task_regs(t), (const regs_t *)ev->regs.data);
+        if (gs == GATE_MATCH && !same) {
+            /* not quite (a segment register): an arrival like any other */
+            regs_t on = *task_regs(t);
+            regs_set_ip(&on, tl->gate.displaced);
+            task_set_regs(t, &on);
+        } else {
+            tl_gate_close(tl, t);
+        }
+        rw_dbg("timeline: gate %s at %#lx", gs == GATE_MATCH ? "matched" : "used up",
+               (unsigned long)regs_ip(task_regs(t)));
+        return ENG_STOP;
+    }
     if (si.si_code == SI_KERNEL && tl_inserted_at(tl, regs_ip(&r) - 1)) {
         regs_set_ip(&r, regs_ip(&r) - 1);
         task_set_regs(t, &r);
@@ -233,8 +253,9 @@ static enum eng_verdict tl_signal(void *self, struct eng_ctx *c)
                 n = a->valid ? a->n : 0;
             }
         }
-        if (regs_ip(&r) == tl->delta_bp)
-            tl->delta_arrivals++;
+        if (regs_ip(&r) == tl->delta_bp && ++tl->delta_arrivals == DELTA_ARRIVALS_SLOW)
+            rw_warn("thread %d: executing up to its recorded preemption by single arrivals (%d so far): this"
+                    " can take a while", (int)replay_rec_tid(tl->R, t), DELTA_ARRIVALS_SLOW);
         rw_dbg("timeline: arrival at %#lx (n %lu) in window %lu", (unsigned long)regs_ip(&r), (unsigned long)n,
                (unsigned long)tl->win);
         tl_on_position(tl, t, n, true);
@@ -251,6 +272,14 @@ static enum eng_verdict tl_signal(void *self, struct eng_ctx *c)
             hit = i;
     if (hit >= 0 && hit < tl->nslots && tl_watching(tl)) {
         tl_watch_triggered(tl, t, tl->slots[hit].bp);
+        return ENG_STOP;
+    }
+    if (hit >= TL_HWSLOTS - tl->gate.ninner && tl->gate.open) {
+        /* a branch into the bytes under the gate's jump, stopped before it
+         * ran anything: the original code back, and arrivals by breakpoint */
+        rw_dbg("timeline: thread entered the gate's bytes at %#lx", (unsigned long)regs_ip(&r));
+        tl_gate_close(tl, t);
+        tl->gate.failed = true;
         return ENG_STOP;
     }
     /* software watchpoints step every thread of the process: any step is news */
@@ -505,7 +534,7 @@ enum replay_window tl_window(void *self, struct task *t, const struct event *ev)
         return WINDOW_GO;
     /* not while a thread executes up to a state delta: it comes back here on
      * the way, somewhere in the middle of the window */
-    if (!tl->delta_bp)
+    if (!tl->delta_bp && !tl->gate.open)
         maybe_checkpoint(tl, t, ev);
     tl_set_debug_regs(tl, t);
     if (tl->sw_watch && tl_watching(tl) && tl->goal != GOAL_STEP && tl->stepping != t)
@@ -517,19 +546,50 @@ enum replay_window tl_window(void *self, struct task *t, const struct event *ev)
     if (!delta || ev->regs.len != sizeof(regs_t) || tl->goal == GOAL_START)
         return WINDOW_GO;
     const regs_t *want = (const regs_t *)ev->regs.data;
-    if (tl_same_regs(task_regs(t), want) || tl->delta_arrivals > DELTA_ARRIVALS_MAX) {
-        if (tl->delta_arrivals > DELTA_ARRIVALS_MAX && !tl->warned_delta) {
-            rw_warn("event %lu: thread %d was preempted in a long computation: it jumps to the recorded"
-                    " state there, and breakpoints in the rest of that computation are not seen",
-                    (unsigned long)ev->seq, (int)ev->tid);
+    if (tl_same_regs(task_regs(t), want) || tl->delta_arrivals > TL_DELTA_ARRIVALS_MAX) {
+        if (tl->delta_arrivals > TL_DELTA_ARRIVALS_MAX && !tl->warned_delta) {
+            rw_warn("event %lu: thread %d did not reach its recorded state in %llu arrivals: it is loaded"
+                    " instead", (unsigned long)ev->seq, (int)ev->tid, (unsigned long long)TL_DELTA_ARRIVALS_MAX);
             tl->warned_delta = true;
         }
+        if (tl->delta_bp)
+            tl_remove_bp(tl, t, tl->delta_bp);
         tl->delta_bp = 0;
         tl->delta_arrivals = 0;
+        tl_gate_close(tl, t);
+        tl_gate_forget(tl);
         return WINDOW_GO;
     }
-    tl->delta_bp = regs_ip(want);
-    tl_insert_bp(tl, t, tl->delta_bp);
+    /* By gate when the goal runs rather than steps (a step would walk into
+     * it), else by breakpoint arrivals; the gate takes over once the steps
+     * are done, or once a thread that stood inside its bytes arrived. */
+    uint64_t at = regs_ip(want);
+    bool stepping_off = tl->stepping == t && tl->reinsert == at;  /* off our breakpoint at `at` */
+    bool runs = (tl->goal == GOAL_CONTINUE || tl->goal == GOAL_SCAN || tl->goal == GOAL_POS ||
+                 tl->goal == GOAL_EVENT) && (!tl->stepping || stepping_off) && !tl->sw_watch;
+    if (runs && !tl->gate.open && !tl->gate.failed) {
+        bool had_bp = tl_inserted_at(tl, at) != NULL;
+        if (had_bp)
+            tl_remove_bp(tl, t, at);
+        if (tl_gate_open(tl, t, want)) {
+            tl->delta_bp = 0;
+            if (stepping_off) {
+                /* the pending step runs the jump into the gate instead */
+                tl->stepping = NULL;
+                tl->reinsert = 0;
+            }
+        } else if (had_bp) {
+            tl_insert_bp(tl, t, at);
+        }
+    }
+    if (tl->gate.open) {
+        tl_gate_place(tl, t);
+        tl_set_debug_regs(tl, t);
+        return WINDOW_EXECUTE;
+    }
+    tl->delta_bp = at;
+    if (!stepping_off)        /* else it is put back once the thread stepped off it */
+        tl_insert_bp(tl, t, at);
     return WINDOW_EXECUTE;
 }
 

@@ -71,6 +71,23 @@ struct tl_image {
     size_t auxv_len;
 };
 
+/* The gate (timeline_gate.c): a conditional trap in the tracee that lets a
+ * thread run at full speed up to the state a delta recorded. */
+struct tl_gate {
+    bool open;              /* its code is in the tracee */
+    bool placed;            /* the jump to it is at `at` now (only while running) */
+    bool failed;            /* not for this delta: breakpoint arrivals instead */
+    uint64_t at;            /* the recorded ip */
+    int32_t tid;            /* recorded tid of the thread it is for */
+    uint64_t page;          /* its code and variables in the tracee */
+    uint64_t match_trap, bound_trap; /* its int3s: all registers match; arrivals used up */
+    uint64_t displaced;     /* the moved instructions */
+    uint8_t orig[32];       /* the bytes the jump covers */
+    size_t len;
+    uint64_t inner[TL_HWSLOTS]; /* instruction starts inside those bytes (execute breakpoints) */
+    int ninner;
+};
+
 /* A fork checkpoint: the replay at the start of window win. */
 #define TL_MAX_CKPTS 64
 struct tl_ckpt {
@@ -116,9 +133,11 @@ struct timeline {
     struct tl_inserted ins[TL_MAX_BPS + 2]; /* user's, a position's, a state delta's */
     int nins;
     uint64_t internal_bp;   /* a breakpoint of ours (a position's ip), 0: none */
+    uint64_t counted_bp;    /* another one, only to count arrivals there, 0: none */
     uint64_t delta_bp;      /* where the thread must get to before a state delta */
-    int delta_arrivals;
+    uint64_t delta_arrivals; /* at the delta's ip, not matching (by breakpoint or gate) */
     bool warned_delta;
+    struct tl_gate gate;
     struct task *stepping;  /* a thread single-stepping (over a breakpoint, or for a goal) */
     bool step_syscall;      /* ... over a syscall instruction: done at its exit */
     uint64_t reinsert;      /* breakpoint to put back when the step is done */
@@ -203,6 +222,36 @@ bool tl_watching(const struct timeline *tl);          /* the goal wants watchpoi
 void tl_set_debug_regs(struct timeline *tl, struct task *t);
 void tl_sw_watch_snapshot(struct timeline *tl, struct task *t);
 int tl_sw_watch_check(struct timeline *tl, struct task *t); /* changed watchpoint, -1: none */
+
+/* A thread that has not reached the state a delta recorded after this many
+ * arrivals at its ip gets it loaded instead (a safety net: a replay that
+ * matches the recording reaches it).  The same bound on every run, by gate or
+ * by breakpoint, so every re-execution makes the same choice. */
+#define TL_DELTA_ARRIVALS_MAX 400000000ull
+
+/* timeline_gate.c: executing up to a state delta at full speed */
+enum tl_gate_stop { GATE_NONE, GATE_MATCH, GATE_BOUND };
+/* Opens a gate for t to reach registers want (t is held, not at a syscall
+ * entry); false if it cannot be used there (then it is not tried again for
+ * the same ip until tl_gate_forget). */
+bool tl_gate_open(struct timeline *tl, struct task *t, const regs_t *want);
+void tl_gate_place(struct timeline *tl, struct task *t);   /* the jump in place (running) */
+void tl_gate_unplace(struct timeline *tl, struct task *t); /* the original bytes back (paused) */
+void tl_gate_close(struct timeline *tl, struct task *t);   /* and its page gone */
+void tl_gate_forget(struct timeline *tl);                  /* a new replay: no gate, none failed */
+bool tl_gate_inside(const struct timeline *tl, uint64_t ip);
+/* A SIGTRAP of t at ip: one of the gate's traps?  Then t stands at the
+ * recorded ip with the program's registers (the caller closes the gate, or
+ * sends t on through the moved instructions if the match is not complete). */
+enum tl_gate_stop tl_gate_trapped(struct timeline *tl, struct task *t, uint64_t ip);
+/* t stopped inside the gate (an interrupt): moves it out, to where the
+ * program's own code continues.  false if it could not. */
+bool tl_gate_leave(struct timeline *tl, struct task *t);
+
+/* The addresses where an instruction ending exactly at ip could start (x86
+ * cannot be decoded backwards: each is a guess to check), memory writers
+ * first; returns how many (at most max). */
+int tl_insns_ending_at(struct task *t, uint64_t ip, uint64_t *starts, int max);
 
 /* timeline_ops.c */
 void tl_scan_trace(struct timeline *tl);

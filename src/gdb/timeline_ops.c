@@ -128,12 +128,48 @@ static bool step_from_here(struct timeline *tl, const struct tl_pos *target)
     return tl->paused && tl->have_cand;
 }
 
+/* The position before want when want is the first arrival at its ip in its
+ * window (a watchpoint's stop, say): the last arrival at an instruction that
+ * ends at want's ip, counted on the way to want, then one step to check.
+ * Single-stepping the window from its start would do, but a window can be
+ * millions of instructions of a computation preempted in the middle. */
+static bool position_before_first(struct timeline *tl, const struct tl_pos *want, struct tl_pos *out)
+{
+    uint64_t starts[4];
+    struct task *t = tl_task(tl, want->tid);
+    int n = t ? tl_insns_ending_at(t, want->ip, starts, 4) : 0;
+    for (int i = 0; i < n; i++) {
+        tl->counted_bp = starts[i];
+        bool there = tl_goto(tl, want);
+        tl->counted_bp = 0;
+        uint64_t k = 0;
+        for (int j = 0; there && j < tl->narr; j++)
+            if (tl->arr[j].addr == starts[i] && tl->arr[j].valid)
+                k = tl->arr[j].n;
+        rw_dbg("timeline: before %#lx: try %#lx, %lu arrivals (%s, %d counted)", (unsigned long)want->ip,
+               (unsigned long)starts[i], (unsigned long)k, there ? "there" : "not there", tl->narr);
+        if (!k)
+            continue;
+        struct tl_pos before = {.valid = true, .win = want->win, .tid = want->tid, .ip = starts[i], .n = k};
+        if (tl_goto(tl, &before) && step_from_here(tl, want) && tl->prev.ip == starts[i]) {
+            *out = tl->prev;
+            out->n = k;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* The position just before p in p's thread. */
 static bool position_before(struct timeline *tl, const struct tl_pos *p, struct tl_pos *out)
 {
     struct tl_pos want = *p;
     if (!want.at_start && !want.n && tl_goto(tl, &want))
         want.n = tl->here.n;  /* counted on the way there */
+    rw_dbg("timeline: the position before win %lu tid %d ip %#lx n %lu", (unsigned long)want.win, (int)want.tid,
+           (unsigned long)want.ip, (unsigned long)want.n);
+    if (!want.at_start && want.n == 1 && position_before_first(tl, &want, out))
+        return true;
     if (!want.at_start && want.n >= 2) {
         /* Start from its previous arrival at the same ip (one loop iteration
          * back) rather than single-stepping the whole window. */

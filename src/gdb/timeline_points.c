@@ -72,6 +72,7 @@ void tl_remove_bp(struct timeline *tl, struct task *t, uint64_t addr)
 void tl_remove_all_bps(struct timeline *tl)
 {
     struct task *t = tl_any_task(tl);
+    tl_gate_unplace(tl, t);
     while (tl->nins)
         tl_remove_bp(tl, t, tl->ins[tl->nins - 1].addr);
 }
@@ -89,8 +90,11 @@ void tl_insert_all_bps(struct timeline *tl, uint64_t skip)
             tl_insert_bp(tl, t, tl->bps[i].addr);
     if (tl->internal_bp && tl->internal_bp != skip)
         tl_insert_bp(tl, t, tl->internal_bp);
+    if (tl->counted_bp && tl->counted_bp != skip)
+        tl_insert_bp(tl, t, tl->counted_bp);
     if (tl->delta_bp && tl->delta_bp != skip)
         tl_insert_bp(tl, t, tl->delta_bp);
+    tl_gate_place(tl, t);
 }
 
 /* ---- watchpoints: the debug registers ---- */
@@ -138,6 +142,13 @@ void tl_set_debug_regs(struct timeline *tl, struct task *t)
         uint64_t len = sl->len == 1 ? 0 : sl->len == 2 ? 1 : sl->len == 8 ? 2 : 3;
         ptrace(PTRACE_POKEUSER, t->tid, tl_dr_offset(i), sl->addr);
         dr7 |= (1ull << (i * 2)) | (rw << (16 + i * 4)) | (len << (18 + i * 4));
+    }
+    /* the gate's execute breakpoints take the last registers (see tl_gate_open) */
+    const struct tl_gate *g = &tl->gate;
+    for (int k = 0; g->open && k < g->ninner && replay_rec_tid(tl->R, t) == g->tid; k++) {
+        int i = TL_HWSLOTS - 1 - k;
+        ptrace(PTRACE_POKEUSER, t->tid, tl_dr_offset(i), g->inner[k]);
+        dr7 |= 1ull << (i * 2);   /* RW 00, LEN 00: instruction execution */
     }
     ptrace(PTRACE_POKEUSER, t->tid, tl_dr_offset(7), dr7);
 }

@@ -948,6 +948,81 @@ EOF
     dbg_same_without_checkpoints mt '^worker [0-9] round '
 }
 
+# ---- computations preempted in the middle --------------------------------------
+
+# dbg_spin recorded with 2 ms slices: its two threads are preempted dozens of
+# times inside their loops, and every milestone() call in between must be
+# seen.  Forwards: the 16 calls with the values the program printed (each
+# thread's calls in order).  Then back over the last hits (the order the
+# first session saw), a watchpoint on one milestone's slot in reverse and
+# forwards, and the same again without checkpoints.
+t_dbg_preempted_loops()
+{
+    local npre order
+    record --slice 2 -- "$BIN/dbg_spin"
+    if [ "$(grep -c '^thread [01] milestone [1-8] acc [0-9]*$' "$RR_OUT")" != 16 ]; then fail "dbg_spin did not print its 16 milestones"; fi
+    rw dump "$RR_DIR" >"$T/dump.out" 2>"$T/dump.err"
+    npre=$(grep -c -- '--- preempted at ' "$T/dump.out")
+    if [ "$npre" -lt 10 ]; then
+        fail "only $npre preemptions in the recording: the test needs its threads stopped mid-loop"
+    fi
+    dbg_gdb fwd <<'EOF'
+break milestone
+commands
+silent
+printf "hit %d %ld %lu\n", id, m, acc
+continue
+end
+continue
+EOF
+    dbg_expect_none all 'is loaded instead'
+    dbg_expect_none all 'single arrivals'
+    # every milestone, with the value the program computed
+    grep -a -E '^hit [01] [0-9]+ [0-9]+$' "$DBG_OUT" >"$T/hits"
+    sed -E -n 's/^thread ([01]) milestone ([0-9]+) acc ([0-9]+)$/hit \1 \2 \3/p' "$RR_OUT" | sort >"$T/expected"
+    if ! sort "$T/hits" | cmp -s - "$T/expected"; then
+        { echo "--- hits seen / computed:"; sort "$T/hits" | diff - "$T/expected"; } | details
+        fail "gdb did not see every milestone() call with the recorded values"
+    fi
+    for i in 0 1; do
+        order=$(awk -v t="$i" '$2 == t { printf "%s ", $3 }' "$T/hits")
+        if [ "$order" != "1 2 3 4 5 6 7 8 " ]; then fail "thread $i's milestones came in the order $order"; fi
+    done
+    # back from the 10th hit: the 9th, 8th and 7th, as the first session saw them
+    dbg_gdb back --checkpoint-interval 16 <<'EOF'
+break milestone
+ignore 1 9
+continue
+printf "at %d %ld %lu\n", id, m, acc
+echo --- back\n
+reverse-continue
+printf "at %d %ld %lu\n", id, m, acc
+reverse-continue
+printf "at %d %ld %lu\n", id, m, acc
+reverse-continue
+printf "at %d %ld %lu\n", id, m, acc
+echo --- watch\n
+delete
+watch marks[1][3]
+reverse-continue
+print marks[1][3]
+continue
+print marks[1][3]
+EOF
+    dbg_expect all "at $(sed -n 10p "$T/hits" | cut -d' ' -f2-)"
+    dbg_expect back "at $(sed -n 9p "$T/hits" | cut -d' ' -f2-)"
+    dbg_expect back "at $(sed -n 8p "$T/hits" | cut -d' ' -f2-)"
+    dbg_expect back "at $(sed -n 7p "$T/hits" | cut -d' ' -f2-)"
+    local acc13
+    acc13=$(awk '$2 == 1 && $3 == 3 { print $4 }' "$T/hits")
+    dbg_expect watch "Old value = $acc13"
+    dbg_expect watch 'New value = 0'
+    dbg_expect watch '$1 = 0'
+    dbg_expect watch "New value = $acc13"
+    dbg_expect watch "\$2 = $acc13"
+    dbg_same_without_checkpoints back '^thread [01] milestone '
+}
+
 # ---- binaries ----------------------------------------------------------------
 
 # The recorded binary is deleted before debugging: gdb still gets symbols
