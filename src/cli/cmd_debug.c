@@ -34,7 +34,7 @@ static const char debug_usage[] =
     "  -h, --help         show this help\n";
 
 static const char serve_usage[] =
-    "Usage: rewind serve [DIR] --port N [-e EVENT] [-p PID]\n"
+    "Usage: rewind serve [DIR] --port N [-e EVENT] [-p PID] [--checkpoint-interval N]\n"
     "\n"
     "Serves a replay of the recording over the GDB remote protocol on 127.0.0.1:N\n"
     "for a gdb or IDE started elsewhere: `target extended-remote 127.0.0.1:N`\n"
