@@ -293,3 +293,60 @@ bool addrspace_rebuild(struct task *t, struct trace_reader *r, const struct even
         task_set_xstate(t, ev->xstate.data, ev->xstate.len);
     return true;
 }
+
+/* ---- the shared copies at a checkpoint ---- */
+
+struct shared_snapshot {
+    int n;
+    struct shared_copy copies[256]; /* fds dup'ed: the same memory files */
+    uint8_t *data[256];
+    uint64_t size[256];
+};
+
+struct shared_snapshot *addrspace_shared_save(uint64_t max_bytes)
+{
+    struct shared_snapshot *s = xcalloc(1, sizeof *s);
+    uint64_t total = 0;
+    for (int i = 0; i < nshared; i++) {
+        struct stat st;
+        if (fstat(shared_copies[i].fd, &st) < 0 || (total += (uint64_t)st.st_size) > max_bytes)
+            goto fail;
+        s->copies[i] = shared_copies[i];
+        s->copies[i].fd = fcntl(shared_copies[i].fd, F_DUPFD_CLOEXEC, 3);
+        s->size[i] = (uint64_t)st.st_size;
+        s->data[i] = xmalloc(st.st_size ? (size_t)st.st_size : 1);
+        s->n = i + 1;
+        if (s->copies[i].fd < 0 || pread(shared_copies[i].fd, s->data[i], (size_t)st.st_size, 0) != st.st_size)
+            goto fail;
+    }
+    return s;
+fail:
+    addrspace_shared_free(s);
+    return NULL;
+}
+
+bool addrspace_shared_restore(const struct shared_snapshot *s)
+{
+    addrspace_forget_shared();
+    for (int i = 0; i < s->n; i++) {
+        shared_copies[i] = s->copies[i];
+        shared_copies[i].fd = fcntl(s->copies[i].fd, F_DUPFD_CLOEXEC, 3);
+        nshared = i + 1;
+        if (shared_copies[i].fd < 0 || ftruncate(shared_copies[i].fd, (off_t)s->size[i]) < 0 ||
+            pwrite(shared_copies[i].fd, s->data[i], s->size[i], 0) != (ssize_t)s->size[i])
+            return false;
+    }
+    return true;
+}
+
+void addrspace_shared_free(struct shared_snapshot *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < s->n; i++) {
+        if (s->copies[i].fd >= 0)
+            close(s->copies[i].fd);
+        free(s->data[i]);
+    }
+    free(s);
+}

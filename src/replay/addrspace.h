@@ -34,4 +34,14 @@ bool addrspace_update_shared(struct trace_reader *r, uint64_t number, const char
  * the recorded contents again, not from what the last one wrote. */
 void addrspace_forget_shared(void);
 
+/* For checkpoints: the shared copies as they are now — the same memory files
+ * (which the checkpoint's processes map) and their contents and sizes; NULL
+ * if their contents exceed max_bytes. */
+struct shared_snapshot;
+struct shared_snapshot *addrspace_shared_save(uint64_t max_bytes);
+/* Makes them the shared copies again, with the saved contents (copies made
+ * since are dropped, to be made afresh from the trace). */
+bool addrspace_shared_restore(const struct shared_snapshot *s);
+void addrspace_shared_free(struct shared_snapshot *s);
+
 #endif

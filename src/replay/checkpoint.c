@@ -13,8 +13,8 @@
  *
  * Only a "still" replay can be checkpointed: every thread held either where a
  * new window begins (nothing pending: no signal on its way, no call half done)
- * or at the entry of a call the recording completes later; and no process maps
- * anything shared (fork would share it with the copy, which must not change). */
+ * or at the entry of a call the recording completes later.  Shared memory,
+ * which fork does not copy, is saved and written back (see below). */
 #include "replay_internal.h"
 #include "addrspace.h"
 #include "../util/util.h"
@@ -63,27 +63,53 @@ struct replay_checkpoint {
     int nthreads;
     struct ck_process *procs;
     int nprocs;
+    struct ck_shared *shared; /* anonymous shared memory, by process */
+    int nshared;
+    struct shared_snapshot *files; /* replay's memory files */
 };
 
-/* Whether a process maps anything shared. */
-static bool has_shared_mapping(pid_t pid)
+/* Memory shared between processes (or with itself) is not copied by fork:
+ * the copy would see what the live tree writes later.  The checkpoint keeps
+ * its contents: the memory files replay made for shared files and System V
+ * segments (addrspace_shared_save), and the bytes of every other shared
+ * mapping (anonymous shared memory), written back at restore. */
+#define SHARED_BYTES_MAX (256ull << 20)
+
+struct ck_shared {
+    int proc;
+    uint64_t start, len;
+    uint8_t *data;
+};
+
+/* Calls fn for every shared mapping of process pid that is not one of
+ * replay's memory files; false if its maps cannot be read. */
+static bool for_each_shared(pid_t pid, bool (*fn)(void *ctx, uint64_t start, uint64_t end), void *ctx)
 {
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/maps", pid);
     char *maps = read_file(path, NULL);
     if (!maps)
-        return true;
-    bool found = false;
-    for (char *line = maps; line && *line && !found;) {
+        return false;
+    bool ok = true;
+    for (char *line = maps; ok && line && *line;) {
+        char *end = strchr(line, '\n');
+        if (end)
+            *end = 0;
+        unsigned long s, e;
         char perms[8] = "";
-        if (sscanf(line, "%*x-%*x %7s", perms) == 1 && perms[3] == 's')
-            found = true;
-        line = strchr(line, '\n');
-        if (line)
-            line++;
+        if (sscanf(line, "%lx-%lx %7s", &s, &e, perms) == 3 && perms[3] == 's' &&
+            !strstr(line, "/memfd:rewind-shared") && !strstr(line, "/memfd:rewind-shm"))
+            ok = fn(ctx, s, e);
+        line = end ? end + 1 : NULL;
     }
     free(maps);
-    return found;
+    return ok;
+}
+
+static bool count_bytes(void *ctx, uint64_t start, uint64_t end)
+{
+    *(uint64_t *)ctx += end - start;
+    return *(uint64_t *)ctx <= SHARED_BYTES_MAX;
 }
 
 /* The kernel's "restart me" results: the call is not really over. */
@@ -129,12 +155,13 @@ bool replay_can_checkpoint(struct replayer *R, struct task *t)
     }
     if (live != tr->ntasks)
         return false;         /* a task the replayer does not know yet */
+    uint64_t shared = 0;
     for (int i = 0; i < tr->ntasks; i++) {
         bool first_of_process = true;
         for (int j = 0; j < i; j++)
             first_of_process &= tr->tasks[j]->tgid != tr->tasks[i]->tgid;
-        if (first_of_process && has_shared_mapping(tr->tasks[i]->tgid))
-            return false;
+        if (first_of_process && !for_each_shared(tr->tasks[i]->tgid, count_bytes, &shared))
+            return false;     /* too much to keep */
     }
     return true;
 }
@@ -173,6 +200,10 @@ void replay_checkpoint_free(struct replay_checkpoint *c)
             kill_traced(c->procs[i].copy);
     for (int i = 0; i < c->nthreads; i++)
         free(c->threads[i].xstate);
+    for (int i = 0; i < c->nshared; i++)
+        free(c->shared[i].data);
+    free(c->shared);
+    addrspace_shared_free(c->files);
     free(c->threads);
     free(c->procs);
     free(c);
@@ -202,6 +233,22 @@ static bool save_thread(struct replayer *R, struct rpt *q, struct ck_thread *k)
     return true;
 }
 
+struct saving {
+    struct replay_checkpoint *c;
+    int proc;
+    struct task *t;
+};
+
+static bool save_shared(void *ctx, uint64_t start, uint64_t end)
+{
+    struct saving *sv = ctx;
+    struct replay_checkpoint *c = sv->c;
+    c->shared = xrealloc(c->shared, sizeof *c->shared * (size_t)(c->nshared + 1));
+    struct ck_shared *m = &c->shared[c->nshared++];
+    *m = (struct ck_shared){sv->proc, start, end - start, xmalloc(end - start)};
+    return task_read(sv->t, start, m->data, m->len) == m->len;
+}
+
 struct replay_checkpoint *replay_checkpoint(struct replayer *R, struct task *t)
 {
     if (!replay_can_checkpoint(R, t))
@@ -228,6 +275,18 @@ struct replay_checkpoint *replay_checkpoint(struct replayer *R, struct task *t)
         if (q->t->tid == q->t->tgid)
             pr->forker = i;
         if (!save_thread(R, q, k)) {
+            replay_checkpoint_free(c);
+            return NULL;
+        }
+    }
+    c->files = addrspace_shared_save(SHARED_BYTES_MAX);
+    if (!c->files) {
+        replay_checkpoint_free(c);
+        return NULL;
+    }
+    for (int i = 0; i < c->nprocs; i++) {
+        struct saving sv = {c, i, c->procs[i].forker >= 0 ? R->threads[c->procs[i].forker]->t : NULL};
+        if (!sv.t || !for_each_shared(c->procs[i].tgid, save_shared, &sv)) {
             replay_checkpoint_free(c);
             return NULL;
         }
@@ -451,6 +510,12 @@ static bool remake_tree(struct replayer *R, struct replay_checkpoint *c)
     R->nbrks = 0;
     for (int i = 0; i < c->nprocs; i++)
         *brk_of(R, c->procs[i].fresh->tgid) = c->procs[i].brk;
+    /* shared memory as it was (the new processes share it with the copies) */
+    ok = ok && addrspace_shared_restore(c->files);
+    for (int i = 0; ok && i < c->nshared; i++) {
+        const struct ck_shared *m = &c->shared[i];
+        ok = task_write(c->procs[m->proc].fresh, m->start, m->data, m->len) == m->len;
+    }
     return ok;
 }
 

@@ -91,8 +91,8 @@ struct task *replay_task_of(struct replayer *R, int32_t rec_tid);
 struct replay_checkpoint;
 /* Whether the replay can be checkpointed now, with t about to run: every
  * thread of the tree held where a window begins or at the entry of a call the
- * recording completes later, nothing half done, no process mapping anything
- * shared.  Any number of processes and threads. */
+ * recording completes later, nothing half done, and no more than 256 MB of
+ * shared memory to keep.  Any number of processes and threads. */
 bool replay_can_checkpoint(struct replayer *R, struct task *t);
 /* NULL if it cannot (see above). */
 struct replay_checkpoint *replay_checkpoint(struct replayer *R, struct task *t);

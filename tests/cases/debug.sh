@@ -886,6 +886,57 @@ EOF
     dbg_same_without_checkpoints parent '^(child|parent|helper) step '
 }
 
+# dbg_shared's child (-p) adds to an anonymous shared page and to a shared
+# memory file, round by round, while its parent waits: checkpoints every 2
+# events keep those contents, so going back shows the totals of that time
+# (without them the copies would show what the replay wrote last).
+t_dbg_shared_checkpoints()
+{
+    local child
+    dbg_record dbg_shared
+    assert_grep '^totals 36 36 rounds 8$' "$RR_OUT"
+    rw ps "$RR_DIR" >"$T/ps.out" 2>"$T/ps.err"
+    child=$(awk 'NR > 2 { print $1 }' "$T/ps.out")
+    dbg_gdb shared -p "$child" --checkpoint-interval 2 <<'EOF'
+break child_round
+continue
+continue
+continue
+continue
+continue
+print anon->total
+echo --- back\n
+reverse-continue
+print i
+print anon->total
+print *file_total
+reverse-continue
+print i
+print anon->total
+print *file_total
+echo --- ckpts\n
+monitor checkpoints
+echo --- fwd\n
+continue
+print i
+print anon->total
+print *file_total
+EOF
+    dbg_expect all '$1 = 15'
+    dbg_expect back '$2 = 4'
+    dbg_expect back '$3 = 10'
+    dbg_expect back '$4 = 10'
+    dbg_expect back '$5 = 3'
+    dbg_expect back '$6 = 6'
+    dbg_expect back '$7 = 6'
+    dbg_expect_part ckpts ': 2 processes, 2 threads'
+    dbg_expect_part ckpts 'Went back last from the automatic checkpoint at event '
+    dbg_expect fwd '$8 = 4'
+    dbg_expect fwd '$9 = 10'
+    dbg_expect fwd '$10 = 10'
+    dbg_same_without_checkpoints shared '^round [0-9]' -p "$child"
+}
+
 # dbg_threads with checkpoints every 8 events (one process, four threads,
 # three of them waiting in futex): back over worker turns in different
 # threads, worker 0's note changing forwards and back (a watchpoint), and
