@@ -759,6 +759,22 @@ EOF
 }
 # ---- checkpoints of the whole tree --------------------------------------------
 
+# dbg_child VAR: sets VAR to the pid of the last recording's only child of
+# its first process (from rewind ps).
+dbg_child()
+{
+    local parent kids
+    rw ps "$RR_DIR" >"$T/ps.out" 2>"$T/ps.err"
+    parent=$(awk 'NR > 1 && $2 == "-" { print $1 }' "$T/ps.out")
+    kids=$(awk -v p="$parent" 'NR > 1 && $2 == p { print $1 }' "$T/ps.out")
+    if [ -z "$kids" ] || [ "$(printf '%s\n' "$kids" | wc -l)" != 1 ]; then
+        { echo "--- rewind ps:"; cat "$T/ps.out"; } | details
+        fail "rewind ps does not show one child of the first process"
+    fi
+    printf -v "$1" '%s' "$kids"
+}
+
+
 # dbg_same_without_checkpoints NAME EXTRA-ERE [DEBUG-OPTIONS...]: runs the
 # script of session NAME again with no checkpoints at all (everything
 # re-executed from the start) and checks that gdb printed the same, leaving
@@ -787,12 +803,7 @@ t_dbg_tree_checkpoints()
     local child
     dbg_record dbg_procs
     assert_grep '^child exited 7, parent total 10$' "$RR_OUT"
-    rw ps "$RR_DIR" >"$T/ps.out" 2>"$T/ps.err"
-    child=$(awk 'NR > 2 && $3 == 7 { print $1 }' "$T/ps.out")
-    if [ -z "$child" ]; then
-        { echo "--- rewind ps:"; cat "$T/ps.out"; } | details
-        fail "rewind ps shows no child that exited 7"
-    fi
+    dbg_child child
     dbg_gdb tree -p "$child" --checkpoint-interval 4 <<'EOF'
 break child_step
 continue
@@ -895,8 +906,7 @@ t_dbg_shared_checkpoints()
     local child
     dbg_record dbg_shared
     assert_grep '^totals 36 36 rounds 8$' "$RR_OUT"
-    rw ps "$RR_DIR" >"$T/ps.out" 2>"$T/ps.err"
-    child=$(awk 'NR > 2 { print $1 }' "$T/ps.out")
+    dbg_child child
     dbg_gdb shared -p "$child" --checkpoint-interval 2 <<'EOF'
 break child_round
 continue
